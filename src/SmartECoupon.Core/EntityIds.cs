@@ -1,0 +1,88 @@
+using System.Buffers.Binary;
+using System.Security.Cryptography;
+
+namespace SmartECoupon;
+
+/// <summary>
+/// Creates the opaque identifiers SmartECoupon gives its objects: a short type prefix and a
+/// 26-character ULID body (48-bit millisecond time stamp, 80 random bits, Crockford base32, lower case),
+/// for example <c>cpn_01jdx3k9v2m7q8r4s5t6w7x8y9</c>.
+/// </summary>
+/// <remarks>
+/// Identifiers are never sequential integers, so they reveal neither volume nor neighbours, and the 80 random
+/// bits make them impractical to guess. The time stamp first makes them sort in creation order, which keeps
+/// B-tree inserts local and lets lists page by identifier.
+/// </remarks>
+public static class EntityIds
+{
+    /// <summary>Prefix of tenant identifiers.</summary>
+    public const string TenantPrefix = "tnt";
+    /// <summary>Prefix of operator identifiers.</summary>
+    public const string OperatorPrefix = "opr";
+    /// <summary>Prefix of member identifiers.</summary>
+    public const string MemberPrefix = "mem";
+    /// <summary>Prefix of store identifiers.</summary>
+    public const string StorePrefix = "sto";
+    /// <summary>Prefix of coupon identifiers.</summary>
+    public const string CouponPrefix = "cpn";
+    /// <summary>Prefix of ticket identifiers.</summary>
+    public const string TicketPrefix = "tkt";
+    /// <summary>Prefix of redemption identifiers.</summary>
+    public const string RedemptionPrefix = "red";
+    /// <summary>Prefix of audit entry identifiers.</summary>
+    public const string AuditEntryPrefix = "aud";
+    /// <summary>Prefix of background job identifiers.</summary>
+    public const string JobPrefix = "job";
+
+    private const string Crockford = "0123456789abcdefghjkmnpqrstvwxyz";
+
+    /// <summary>Creates a new identifier with the given prefix, time-stamped with <paramref name="now"/>.</summary>
+    /// <param name="prefix">A short lower-case type prefix such as <see cref="CouponPrefix"/>.</param>
+    /// <param name="now">The current instant, normally from <see cref="TimeProvider"/>.</param>
+    public static string New(string prefix, DateTimeOffset now)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(prefix);
+        Span<byte> bytes = stackalloc byte[16];
+        var millis = (ulong)Math.Max(0, now.ToUnixTimeMilliseconds());
+        for (var i = 5; i >= 0; i--)
+        {
+            bytes[i] = (byte)(millis & 0xFF);
+            millis >>= 8;
+        }
+        RandomNumberGenerator.Fill(bytes[6..]);
+
+        // 128 bits in 26 base32 digits: the first digit carries the top 3 bits.
+        Span<char> body = stackalloc char[26];
+        var value = BinaryPrimitives.ReadUInt128BigEndian(bytes);
+        for (var i = 25; i >= 0; i--)
+        {
+            body[i] = Crockford[(int)(value & 31)];
+            value >>= 5;
+        }
+        return string.Concat(prefix, "_", body);
+    }
+
+    /// <summary>
+    /// Tells whether <paramref name="id"/> has the shape of an identifier with the given prefix. A shape check
+    /// only: whether the object exists, and in which tenant, is for the store to say.
+    /// </summary>
+    public static bool HasShape(string? id, string prefix)
+    {
+        if (id is null || prefix is null || id.Length != prefix.Length + 27)
+        {
+            return false;
+        }
+        if (!id.StartsWith(prefix, StringComparison.Ordinal) || id[prefix.Length] != '_')
+        {
+            return false;
+        }
+        for (var i = prefix.Length + 1; i < id.Length; i++)
+        {
+            if (!Crockford.Contains(id[i], StringComparison.Ordinal))
+            {
+                return false;
+            }
+        }
+        return true;
+    }
+}

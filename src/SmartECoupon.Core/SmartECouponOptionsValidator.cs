@@ -1,0 +1,77 @@
+using Microsoft.Extensions.Options;
+using SmartECoupon.Coupons;
+using SmartECoupon.Idempotency;
+using SmartECoupon.Tenancy;
+
+namespace SmartECoupon;
+
+/// <summary>
+/// Checks <see cref="SmartECouponOptions"/> as a whole when the host starts, and names every bad setting at once.
+/// Hand-written rather than DataAnnotations: the rules cross fields (a minimum below a maximum, a zone that must
+/// exist on this machine) and stay trim-safe.
+/// </summary>
+internal sealed class SmartECouponOptionsValidator : IValidateOptions<SmartECouponOptions>
+{
+    public ValidateOptionsResult Validate(string? name, SmartECouponOptions options)
+    {
+        var failures = new List<string>();
+
+        if (!TenantTimeZones.TryFind(options.DefaultTimeZoneId, out _))
+        {
+            failures.Add($"DefaultTimeZoneId: the time zone '{options.DefaultTimeZoneId}' does not exist on this machine.");
+        }
+
+        if (options.Codes.Length is < CouponCodeOptions.MinLength or > CouponCodeOptions.MaxLength)
+        {
+            failures.Add($"Codes:Length must be between {CouponCodeOptions.MinLength} and {CouponCodeOptions.MaxLength} (was {options.Codes.Length}).");
+        }
+
+        foreach (var plan in Enum.GetValues<TenantPlan>())
+        {
+            var limits = options.Plans.For(plan);
+            foreach (var resource in Enum.GetValues<PlanResource>())
+            {
+                if (limits.CapFor(resource) is < 0)
+                {
+                    failures.Add($"Plans:{plan}:{resource} must be zero or more, or empty for no limit.");
+                }
+            }
+            if (limits.ConcurrentRequests < 1)
+            {
+                failures.Add($"Plans:{plan}:ConcurrentRequests must be at least 1 (was {limits.ConcurrentRequests}).");
+            }
+        }
+        if (options.Plans.Free.Members is 0 || options.Plans.Standard.Members is 0 || options.Plans.Premium.Members is 0)
+        {
+            failures.Add("Plans:*:Members must be at least 1: every tenant starts with its first administrator.");
+        }
+
+        if (options.Idempotency.Retention < IdempotencyOptions.MinimumRetention)
+        {
+            failures.Add($"Idempotency:Retention must be at least {IdempotencyOptions.MinimumRetention} (was {options.Idempotency.Retention}): the contract promises replays for 24 hours.");
+        }
+        if (options.Idempotency.InFlightLease < TimeSpan.FromSeconds(1) || options.Idempotency.InFlightLease > TimeSpan.FromMinutes(10))
+        {
+            failures.Add($"Idempotency:InFlightLease must be between 1 second and 10 minutes (was {options.Idempotency.InFlightLease}).");
+        }
+
+        foreach (var (field, policy) in options.Fields.All())
+        {
+            if (policy.MinLength < 0 || policy.MaxLength < 1 || policy.MinLength > policy.MaxLength)
+            {
+                failures.Add($"Fields:{field}: MinLength ({policy.MinLength}) and MaxLength ({policy.MaxLength}) must satisfy 0 <= MinLength <= MaxLength, MaxLength >= 1.");
+            }
+            if (policy.MaxUtf16Length is { } cap && cap < policy.MaxLength)
+            {
+                failures.Add($"Fields:{field}: MaxUtf16Length ({cap}) cannot be below MaxLength ({policy.MaxLength}).");
+            }
+        }
+
+        if (options.ConcurrencyRetryAfter < TimeSpan.FromSeconds(1))
+        {
+            failures.Add("ConcurrencyRetryAfter must be at least 1 second: Retry-After is sent in whole seconds.");
+        }
+
+        return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);
+    }
+}

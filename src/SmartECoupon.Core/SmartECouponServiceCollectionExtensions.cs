@@ -1,0 +1,62 @@
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Options;
+using SmartECoupon;
+using SmartECoupon.Coupons;
+using SmartECoupon.Tenancy;
+
+namespace Microsoft.Extensions.DependencyInjection;
+
+/// <summary>Registers SmartECoupon in a service collection.</summary>
+public static class SmartECouponServiceCollectionExtensions
+{
+    /// <summary>
+    /// Adds SmartECoupon's core services with their default options, and returns a builder that storage packages
+    /// extend. This operation is idempotent: calling it again registers nothing twice and returns a builder for the
+    /// same registrations.
+    /// </summary>
+    public static ISmartECouponBuilder AddSmartECoupon(this IServiceCollection services)
+    {
+        ArgumentNullException.ThrowIfNull(services);
+        // ValidateOnStart adds a registration on every call; the marker keeps a second call from adding anything.
+        if (services.Any(d => d.ServiceType == typeof(SmartECouponMarker)))
+        {
+            return new SmartECouponBuilder(services);
+        }
+        services.AddSingleton<SmartECouponMarker>();
+        services.AddOptions<SmartECouponOptions>().ValidateOnStart();
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<SmartECouponOptions>, SmartECouponOptionsValidator>());
+        services.TryAddSingleton(TimeProvider.System);
+        services.TryAddSingleton<ITenantContext, AsyncLocalTenantContext>();
+        services.TryAddSingleton<CouponCodeGenerator>();
+        services.TryAddSingleton<TenantConcurrencyLimiter>();
+        return new SmartECouponBuilder(services);
+    }
+
+    /// <summary>
+    /// Adds SmartECoupon's core services and applies <paramref name="configure"/> to its options (after any earlier
+    /// configuration). Idempotent as <see cref="AddSmartECoupon(IServiceCollection)"/> is.
+    /// </summary>
+    public static ISmartECouponBuilder AddSmartECoupon(this IServiceCollection services, Action<SmartECouponOptions> configure)
+    {
+        ArgumentNullException.ThrowIfNull(configure);
+        var builder = services.AddSmartECoupon();
+        services.Configure(configure);
+        return builder;
+    }
+
+    /// <summary>
+    /// Adds SmartECoupon's core services and binds its options to <paramref name="configuration"/> (for example the
+    /// <c>SmartECoupon</c> section of the host's configuration). Idempotent as <see cref="AddSmartECoupon(IServiceCollection)"/> is.
+    /// </summary>
+    public static ISmartECouponBuilder AddSmartECoupon(this IServiceCollection services, IConfiguration configuration)
+    {
+        ArgumentNullException.ThrowIfNull(configuration);
+        var builder = services.AddSmartECoupon();
+        services.AddOptions<SmartECouponOptions>().Bind(configuration);
+        return builder;
+    }
+}
+
+/// <summary>Marks a service collection in which SmartECoupon's core services are registered.</summary>
+internal sealed class SmartECouponMarker;

@@ -1,0 +1,86 @@
+using System.Globalization;
+
+namespace SmartECoupon.Validation;
+
+/// <summary>A message in Japanese and English; Japanese is the default.</summary>
+/// <param name="Japanese">The Japanese text.</param>
+/// <param name="English">The English text.</param>
+public sealed record LocalizedMessage(string Japanese, string English)
+{
+    /// <summary>The text for <paramref name="culture"/>: English for any English culture, Japanese otherwise.</summary>
+    public string For(CultureInfo? culture) =>
+        culture is not null && culture.TwoLetterISOLanguageName == "en" ? English : Japanese;
+
+    /// <summary>The Japanese text.</summary>
+    public override string ToString() => Japanese;
+}
+
+/// <summary>The stable machine codes of field errors.</summary>
+public static class ValidationCodes
+{
+    /// <summary>A required value is missing or only white space.</summary>
+    public const string Required = "required";
+    /// <summary>The value is shorter than the field allows.</summary>
+    public const string TooShort = "too_short";
+    /// <summary>The value is longer than the field allows.</summary>
+    public const string TooLong = "too_long";
+    /// <summary>The value holds characters the field does not allow.</summary>
+    public const string InvalidCharacters = "invalid_characters";
+    /// <summary>The value does not have the required format (a date, a colour, an identifier…).</summary>
+    public const string InvalidFormat = "invalid_format";
+    /// <summary>A number or date lies outside the allowed range.</summary>
+    public const string OutOfRange = "out_of_range";
+    /// <summary>The value must be unique and is already taken.</summary>
+    public const string AlreadyExists = "already_exists";
+    /// <summary>The value names an object that does not exist.</summary>
+    public const string NotFound = "not_found";
+}
+
+/// <summary>One failing field: the contract's <c>{field, code, message}</c>.</summary>
+/// <param name="Field">The field's name as the caller sent it (camelCase, e.g. <c>title</c>).</param>
+/// <param name="Code">A stable code from <see cref="ValidationCodes"/>.</param>
+/// <param name="Message">A human message in Japanese and English.</param>
+public sealed record ValidationError(string Field, string Code, LocalizedMessage Message)
+{
+    /// <summary>For <see cref="ValidationCodes.InvalidCharacters"/>: the characters that were refused, each once, as code points (<c>U+0009</c>).</summary>
+    public IReadOnlyList<string> OffendingCharacters { get; init; } = [];
+}
+
+/// <summary>Thrown when input handed to the library breaks its rules. Carries every failing field.</summary>
+public sealed class InputValidationException : Exception
+{
+    /// <summary>Creates the exception for <paramref name="errors"/>.</summary>
+    public InputValidationException(IReadOnlyList<ValidationError> errors)
+        : base(BuildMessage(errors))
+    {
+        Errors = errors;
+    }
+
+    /// <summary>Creates the exception with no field errors.</summary>
+    public InputValidationException()
+        : this([])
+    {
+    }
+
+    /// <summary>Creates the exception with a message.</summary>
+    public InputValidationException(string message)
+        : base(message)
+    {
+        Errors = [];
+    }
+
+    /// <summary>Creates the exception with a message and an inner exception.</summary>
+    public InputValidationException(string message, Exception innerException)
+        : base(message, innerException)
+    {
+        Errors = [];
+    }
+
+    /// <summary>Every failing field.</summary>
+    public IReadOnlyList<ValidationError> Errors { get; }
+
+    private static string BuildMessage(IReadOnlyList<ValidationError> errors) =>
+        errors is null || errors.Count == 0
+            ? "The input is not valid."
+            : "The input is not valid: " + string.Join("; ", errors.Select(e => $"{e.Field}: {e.Code}"));
+}
