@@ -1,20 +1,17 @@
 // The sample host: the HTTP contract of ../shared/spec/http-api.md on top of the SmartECoupon packages.
 // Kept thin on purpose; the rules live in the library.
-var builder = WebApplication.CreateBuilder(args);
+using SmartECoupon.WebHost;
 
-builder.Services.AddSmartECoupon(builder.Configuration.GetSection(SmartECoupon.SmartECouponOptions.SectionName));
-builder.Services.AddProblemDetails();
+var builder = WebApplication.CreateBuilder(args);
+builder.AddSmartECouponHost();
 
 var app = builder.Build();
-
-app.UseExceptionHandler();
-app.UseStatusCodePages();
-
-// Liveness: 200 while the process runs. Readiness (/readyz) arrives with storage.
-app.MapGet("/healthz", () => TypedResults.Ok(new { status = "ok" }))
-    .WithName("Healthz")
-    .ExcludeFromDescription();
-
+if (await app.RunCommandAsync(args))
+{
+    return;
+}
+await app.PrepareStorageAsync();
+app.MapSmartECouponHost();
 app.Run();
 
 /// <summary>The host's entry point, visible to WebApplicationFactory in the tests.</summary>

@@ -42,24 +42,41 @@ public static class EntityIds
     public static string New(string prefix, DateTimeOffset now)
     {
         ArgumentException.ThrowIfNullOrEmpty(prefix);
-        Span<byte> bytes = stackalloc byte[16];
-        var millis = (ulong)Math.Max(0, now.ToUnixTimeMilliseconds());
-        for (var i = 5; i >= 0; i--)
-        {
-            bytes[i] = (byte)(millis & 0xFF);
-            millis >>= 8;
-        }
-        RandomNumberGenerator.Fill(bytes[6..]);
+        var value = NextValue((ulong)Math.Max(0, now.ToUnixTimeMilliseconds()));
 
         // 128 bits in 26 base32 digits: the first digit carries the top 3 bits.
         Span<char> body = stackalloc char[26];
-        var value = BinaryPrimitives.ReadUInt128BigEndian(bytes);
         for (var i = 25; i >= 0; i--)
         {
             body[i] = Crockford[(int)(value & 31)];
             value >>= 5;
         }
         return string.Concat(prefix, "_", body);
+    }
+
+    // Monotonic within the process (the ULID specification's monotonic mode): an identifier created in the same
+    // millisecond as the previous one, or while the clock stands still or steps back, is the previous one plus one, so
+    // identifiers sort in creation order even within a millisecond. A new millisecond draws fresh random bits.
+    private static readonly Lock Gate = new();
+    private static UInt128 _last;
+
+    private static UInt128 NextValue(ulong millis)
+    {
+        Span<byte> random = stackalloc byte[10];
+        RandomNumberGenerator.Fill(random);
+        Span<byte> bytes = stackalloc byte[16];
+        for (var i = 5; i >= 0; i--)
+        {
+            bytes[i] = (byte)(millis & 0xFF);
+            millis >>= 8;
+        }
+        random.CopyTo(bytes[6..]);
+        var fresh = BinaryPrimitives.ReadUInt128BigEndian(bytes);
+        lock (Gate)
+        {
+            _last = (fresh >> 80) > (_last >> 80) ? fresh : _last + 1;
+            return _last;
+        }
     }
 
     /// <summary>

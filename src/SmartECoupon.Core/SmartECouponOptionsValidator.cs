@@ -26,6 +26,15 @@ internal sealed class SmartECouponOptionsValidator : IValidateOptions<SmartECoup
             failures.Add($"Codes:Length must be between {CouponCodeOptions.MinLength} and {CouponCodeOptions.MaxLength} (was {options.Codes.Length}).");
         }
 
+        if (options.Codes.BatchSize is < 100 or > 1_000_000)
+        {
+            failures.Add($"Codes:BatchSize must be between 100 and 1,000,000 (was {options.Codes.BatchSize}).");
+        }
+        if (options.Codes.MaxCodesPerRequest < 1)
+        {
+            failures.Add($"Codes:MaxCodesPerRequest must be at least 1 (was {options.Codes.MaxCodesPerRequest}).");
+        }
+
         foreach (var plan in Enum.GetValues<TenantPlan>())
         {
             var limits = options.Plans.For(plan);

@@ -30,6 +30,13 @@ public static class SmartECouponServiceCollectionExtensions
         services.TryAddSingleton<ITenantContext, AsyncLocalTenantContext>();
         services.TryAddSingleton<CouponCodeGenerator>();
         services.TryAddSingleton<TenantConcurrencyLimiter>();
+        services.TryAddSingleton<TenantService>();
+        services.TryAddSingleton<OperatorService>();
+        services.TryAddSingleton<MemberService>();
+        services.TryAddSingleton<ApiKeyAuthenticator>();
+        services.TryAddSingleton<SmartECoupon.Stores.StoreService>();
+        services.TryAddSingleton<CouponService>();
+        services.TryAddSingleton<SmartECoupon.Redemptions.RedemptionService>();
         return new SmartECouponBuilder(services);
     }
 

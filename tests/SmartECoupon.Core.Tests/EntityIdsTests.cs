@@ -52,3 +52,17 @@ public class EntityIdsTests
         Assert.False(EntityIds.HasShape(candidate, EntityIds.CouponPrefix));
     }
 }
+
+public class EntityIdsMonotonicTests
+{
+    [Fact]
+    public void Ids_of_one_millisecond_sort_in_creation_order_and_a_clock_stepping_back_does_not_reorder()
+    {
+        var now = new DateTimeOffset(2026, 11, 28, 0, 0, 0, TimeSpan.Zero);
+        var ids = Enumerable.Range(0, 1000).Select(_ => EntityIds.New("aud", now)).ToList();
+        ids.Add(EntityIds.New("aud", now.AddSeconds(-5)));
+
+        Assert.Equal(ids, ids.OrderBy(x => x, StringComparer.Ordinal));
+        Assert.Equal(ids.Count, ids.Distinct().Count());
+    }
+}

@@ -4,7 +4,7 @@ using Microsoft.AspNetCore.Mvc.Testing;
 
 namespace SmartECoupon.WebHost.Tests;
 
-public class HealthTests(WebApplicationFactory<Program> factory) : IClassFixture<WebApplicationFactory<Program>>
+public class HealthTests(HostFactory factory) : IClassFixture<HostFactory>
 {
     [Fact]
     public async Task Healthz_answers_200_while_the_process_runs()

@@ -17,6 +17,15 @@ public sealed class CouponCodeOptions
 
     /// <summary>How many characters a generated code has. Default 10: about 8.2 × 10^14 codes (49.5 bits).</summary>
     public int Length { get; set; } = 10;
+
+    /// <summary>
+    /// How many one-time codes are written per transaction when generating in bulk. Default 20,000: short enough that
+    /// other writes (on SQLite, which has one writer) wait a fraction of a second at most.
+    /// </summary>
+    public int BatchSize { get; set; } = 20_000;
+
+    /// <summary>The most one-time codes one request may generate.</summary>
+    public int MaxCodesPerRequest { get; set; } = 1_000_000;
 }
 
 /// <summary>

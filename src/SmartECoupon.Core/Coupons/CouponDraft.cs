@@ -31,6 +31,24 @@ public sealed record CouponDraft
 
     /// <summary>A code anyone can show; <see langword="null"/> for none.</summary>
     public string? SharedCode { get; init; }
+
+    /// <summary>The draft that describes <paramref name="coupon"/> as it is: the starting point of a change.</summary>
+    public static CouponDraft From(Coupon coupon)
+    {
+        ArgumentNullException.ThrowIfNull(coupon);
+        return new CouponDraft
+        {
+            Title = coupon.Title,
+            Benefit = coupon.Benefit,
+            Description = coupon.Description,
+            ValidFrom = coupon.ValidFrom is { } from ? ValidityBound.FromInstant(from) : null,
+            ValidUntil = coupon.ValidUntil is { } until ? ValidityBound.FromInstant(until) : null,
+            TotalLimit = coupon.TotalLimit,
+            PerUserLimit = coupon.PerUserLimit,
+            StoreIds = coupon.StoreIds,
+            SharedCode = coupon.SharedCode,
+        };
+    }
 }
 
 /// <summary>The checked, normalised content of a coupon, ready to be stored.</summary>

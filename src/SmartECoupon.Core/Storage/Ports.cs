@@ -200,15 +200,26 @@ public interface IOneTimeCodeRepository
     /// <summary>Finds a one-time code by its normal form.</summary>
     Task<OneTimeCode?> FindAsync(string code, CancellationToken cancellationToken = default);
 
-    /// <summary>Lists a coupon's one-time codes, in insertion order.</summary>
+    /// <summary>Lists a coupon's one-time codes, ordered by code.</summary>
     Task<Page<OneTimeCode>> ListAsync(string couponId, PageRequest page, CancellationToken cancellationToken = default);
 }
 
+/// <summary>What a redemption request gave to name the coupon.</summary>
+public enum RedemptionLookupKind
+{
+    /// <summary>A ticket's page token.</summary>
+    TicketToken,
+    /// <summary>A typed code: a ticket's code or a one-time code (the snapshot's method says which it was).</summary>
+    Code,
+    /// <summary>A coupon's shared code, with a user.</summary>
+    SharedCode,
+}
+
 /// <summary>How a redemption request names the coupon, resolved to what the store looks up.</summary>
-/// <param name="Method">The method.</param>
+/// <param name="Kind">What was given.</param>
 /// <param name="Value">The ticket token, the normalised code, or the shared code's matching form.</param>
-/// <param name="UserKey">The user, for <see cref="RedemptionMethod.SharedCode"/>.</param>
-public sealed record RedemptionLookup(RedemptionMethod Method, string Value, string? UserKey);
+/// <param name="UserKey">The user, for <see cref="RedemptionLookupKind.SharedCode"/>.</param>
+public sealed record RedemptionLookup(RedemptionLookupKind Kind, string Value, string? UserKey);
 
 /// <summary>A redemption to write, prepared by the library, and what guards it.</summary>
 public sealed record RedemptionWrite

@@ -1,0 +1,254 @@
+using Microsoft.Extensions.Options;
+using SmartECoupon.Auditing;
+using SmartECoupon.Storage;
+using SmartECoupon.Validation;
+
+namespace SmartECoupon.Tenancy;
+
+/// <summary>A new tenant with its first administrator and that person's API key (shown once).</summary>
+/// <param name="Tenant">The tenant.</param>
+/// <param name="Admin">The first administrator.</param>
+/// <param name="AdminApiKey">The administrator's API key: show it once, never store it.</param>
+public sealed record TenantCreation(Tenant Tenant, Member Admin, string AdminApiKey);
+
+/// <summary>A new person and their API key (shown once).</summary>
+/// <typeparam name="TPerson">The person's type.</typeparam>
+/// <param name="Person">The person.</param>
+/// <param name="ApiKey">The API key: show it once, never store it.</param>
+public sealed record PersonCreation<TPerson>(TPerson Person, string ApiKey);
+
+/// <summary>Creates and reads tenants. Operator work: it does not need a current tenant.</summary>
+public sealed class TenantService(ITenantRepository tenants, ITenantContext tenantContext, TimeProvider time, IOptionsMonitor<SmartECouponOptions> options)
+{
+    /// <summary>Creates a tenant with its first administrator, who counts as its first member.</summary>
+    public async Task<Result<TenantCreation>> CreateAsync(string? name, TenantPlan plan, string? adminName, Actor actor, CancellationToken cancellationToken = default)
+    {
+        var settings = options.CurrentValue;
+        var errors = new List<ValidationError>();
+        var tenantName = settings.Fields.TenantName.Apply("name", name, errors);
+        var displayName = settings.Fields.DisplayName.Apply("adminName", adminName, errors);
+        if (!Enum.IsDefined(plan))
+        {
+            errors.Add(FieldErrors.InvalidFormat("plan", "free / standard / premium", "free, standard or premium"));
+        }
+        if (errors.Count > 0)
+        {
+            return Failure.Invalid(errors);
+        }
+        var now = time.GetUtcNow();
+        var tenantId = EntityIds.New(EntityIds.TenantPrefix, now);
+        var key = ApiKeys.Issue(tenantId);
+        var tenant = new Tenant
+        {
+            Id = tenantId,
+            Name = tenantName,
+            Plan = plan,
+            Status = TenantStatus.Active,
+            TimeZoneId = settings.DefaultTimeZoneId,
+            CreatedAt = now,
+        };
+        var admin = new Member
+        {
+            TenantId = tenantId,
+            Id = EntityIds.New(EntityIds.MemberPrefix, now),
+            DisplayName = displayName!,
+            Role = MemberRole.Admin,
+            ApiKeyId = key.KeyId,
+            ApiKeyHash = key.Hash,
+            CreatedAt = now,
+        };
+        using (tenantContext.BeginScope(tenantId))
+        {
+            await tenants.AddAsync(tenant, admin, AuditEntry.Create(tenantId, actor, AuditActions.TenantCreated, AuditTargets.Tenant, tenantId, now), cancellationToken).ConfigureAwait(false);
+        }
+        return new TenantCreation(tenant, admin, key.Key);
+    }
+
+    /// <summary>Finds a tenant by identifier.</summary>
+    public Task<Tenant?> FindAsync(string tenantId, CancellationToken cancellationToken = default) => tenants.FindAsync(tenantId, cancellationToken);
+
+    /// <summary>Lists tenants.</summary>
+    public Task<Page<Tenant>> ListAsync(PageRequest page, CancellationToken cancellationToken = default) => tenants.ListAsync(page, cancellationToken);
+}
+
+/// <summary>Manages the platform's operators.</summary>
+public sealed class OperatorService(IOperatorRepository operators, TimeProvider time, IOptionsMonitor<SmartECouponOptions> options)
+{
+    /// <summary>The identifier of the operator created at first start.</summary>
+    public const string BootstrapOperatorId = "opr_00000000000000000000000000";
+
+    /// <summary>Creates an operator with a new key.</summary>
+    public async Task<Result<PersonCreation<PlatformOperator>>> CreateAsync(string? displayName, CancellationToken cancellationToken = default)
+    {
+        var errors = new List<ValidationError>();
+        var name = options.CurrentValue.Fields.DisplayName.Apply("displayName", displayName, errors);
+        if (errors.Count > 0)
+        {
+            return Failure.Invalid(errors);
+        }
+        var now = time.GetUtcNow();
+        var key = ApiKeys.Issue(null);
+        var created = new PlatformOperator { Id = EntityIds.New(EntityIds.OperatorPrefix, now), DisplayName = name!, ApiKeyId = key.KeyId, ApiKeyHash = key.Hash, CreatedAt = now };
+        await operators.AddAsync(created, cancellationToken).ConfigureAwait(false);
+        return new PersonCreation<PlatformOperator>(created, key.Key);
+    }
+
+    /// <summary>
+    /// At first start, when no operator exists, creates the first one: with <paramref name="configuredKey"/> (an operator
+    /// key the host was given, stored only as its hash) or with a new key, which is returned so the host can show it
+    /// once. Returns <see langword="null"/> when an operator already exists or the configured key was used. Several
+    /// instances starting at once create one operator between them.
+    /// </summary>
+    public async Task<string?> EnsureBootstrapOperatorAsync(string? configuredKey, CancellationToken cancellationToken = default)
+    {
+        if (await operators.AnyAsync(cancellationToken).ConfigureAwait(false))
+        {
+            return null;
+        }
+        string keyId;
+        byte[] hash;
+        string? generated = null;
+        if (configuredKey is not null)
+        {
+            if (!ApiKeys.TryParse(configuredKey, out var parts) || !parts.IsOperatorKey)
+            {
+                throw new ArgumentException("The configured bootstrap key is not an operator key (sek.op.<keyId>.<secret>).", nameof(configuredKey));
+            }
+            keyId = parts.KeyId;
+            hash = ApiKeys.ComputeHash(configuredKey);
+        }
+        else
+        {
+            var issued = ApiKeys.Issue(null);
+            (keyId, hash, generated) = (issued.KeyId, issued.Hash, issued.Key);
+        }
+        try
+        {
+            await operators.AddAsync(new PlatformOperator
+            {
+                Id = BootstrapOperatorId,
+                DisplayName = "bootstrap",
+                ApiKeyId = keyId,
+                ApiKeyHash = hash,
+                CreatedAt = time.GetUtcNow(),
+            }, cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception)
+        {
+            // Another instance created it first: its key is the one that works, so ours is not shown.
+            if (await operators.FindAsync(BootstrapOperatorId, cancellationToken).ConfigureAwait(false) is not null)
+            {
+                return null;
+            }
+            throw;
+        }
+        return generated;
+    }
+
+    /// <summary>Removes an operator; the last one stays.</summary>
+    public async Task<Result<bool>> RemoveAsync(string operatorId, CancellationToken cancellationToken = default) =>
+        await operators.RemoveAsync(operatorId, cancellationToken).ConfigureAwait(false) switch
+        {
+            OperatorRemoval.Removed => true,
+            OperatorRemoval.NotFound => Failure.NotFound,
+            _ => Failure.Conflict(FailureCodes.LastOperator, "最後のオペレーターは削除できません。", "The last operator cannot be removed."),
+        };
+}
+
+/// <summary>Manages the current tenant's members.</summary>
+public sealed class MemberService(IMemberRepository members, ITenantRepository tenants, ITenantContext tenantContext, TimeProvider time, IOptionsMonitor<SmartECouponOptions> options)
+{
+    /// <summary>Adds a member with a new key, within the plan's member limit.</summary>
+    public async Task<Result<PersonCreation<Member>>> CreateAsync(string? displayName, MemberRole role, Actor actor, CancellationToken cancellationToken = default)
+    {
+        var tenantId = tenantContext.RequireTenantId();
+        var settings = options.CurrentValue;
+        var errors = new List<ValidationError>();
+        var name = settings.Fields.DisplayName.Apply("displayName", displayName, errors);
+        if (!Enum.IsDefined(role))
+        {
+            errors.Add(FieldErrors.InvalidFormat("role", "admin / staff", "admin or staff"));
+        }
+        if (errors.Count > 0)
+        {
+            return Failure.Invalid(errors);
+        }
+        var tenant = await tenants.FindAsync(tenantId, cancellationToken).ConfigureAwait(false) ?? throw new TenantNotSetException($"Tenant {tenantId} does not exist.");
+        var now = time.GetUtcNow();
+        var key = ApiKeys.Issue(tenantId);
+        var member = new Member { TenantId = tenantId, Id = EntityIds.New(EntityIds.MemberPrefix, now), DisplayName = name!, Role = role, ApiKeyId = key.KeyId, ApiKeyHash = key.Hash, CreatedAt = now };
+        var audit = AuditEntry.Create(tenantId, actor, AuditActions.MemberCreated, AuditTargets.Member, member.Id, now);
+        if (!await members.TryAddAsync(member, settings.Plans.For(tenant.Plan).Members, audit, cancellationToken).ConfigureAwait(false))
+        {
+            return Failure.PlanLimit("メンバー数", "members");
+        }
+        return new PersonCreation<Member>(member, key.Key);
+    }
+
+    /// <summary>Lists members (without key material beyond the key id).</summary>
+    public Task<Page<Member>> ListAsync(PageRequest page, CancellationToken cancellationToken = default) => members.ListAsync(page, cancellationToken);
+
+    /// <summary>Finds a member.</summary>
+    public Task<Member?> FindAsync(string memberId, CancellationToken cancellationToken = default) => members.FindAsync(memberId, cancellationToken);
+
+    /// <summary>Removes a member; their key stops working at once.</summary>
+    public async Task<Result<bool>> RemoveAsync(string memberId, Actor actor, CancellationToken cancellationToken = default)
+    {
+        var tenantId = tenantContext.RequireTenantId();
+        var audit = AuditEntry.Create(tenantId, actor, AuditActions.MemberDeleted, AuditTargets.Member, memberId, time.GetUtcNow());
+        return await members.RemoveAsync(memberId, audit, cancellationToken).ConfigureAwait(false) ? true : Failure.NotFound;
+    }
+
+    /// <summary>Gives a member a new key; the old one stops working at once.</summary>
+    public async Task<Result<string>> RotateKeyAsync(string memberId, Actor actor, CancellationToken cancellationToken = default)
+    {
+        var tenantId = tenantContext.RequireTenantId();
+        var key = ApiKeys.Issue(tenantId);
+        var audit = AuditEntry.Create(tenantId, actor, AuditActions.MemberKeyRotated, AuditTargets.Member, memberId, time.GetUtcNow());
+        return await members.ReplaceKeyAsync(memberId, key.KeyId, key.Hash, audit, cancellationToken).ConfigureAwait(false) ? key.Key : Failure.NotFound;
+    }
+}
+
+/// <summary>Who a key belongs to, and the tenant it acts in.</summary>
+/// <param name="Principal">The person.</param>
+/// <param name="Tenant">The member's tenant; <see langword="null"/> for an operator.</param>
+public sealed record Authentication(AuthenticatedPrincipal Principal, Tenant? Tenant)
+{
+    /// <summary>Whether the principal may write on <paramref name="today"/> (a cancelled tenant is read-only).</summary>
+    public bool CanWriteOn(DateOnly today) => Tenant is null || Tenant.AcceptsWritesOn(today);
+}
+
+/// <summary>
+/// Checks API keys: the tenant comes from the key, the owner is looked up inside that tenant by key id, and the hash is
+/// compared in constant time. Keys of a purged tenant, of a removed member, or replaced by rotation are refused.
+/// </summary>
+public sealed class ApiKeyAuthenticator(IOperatorRepository operators, IMemberRepository members, ITenantRepository tenants, ITenantContext tenantContext)
+{
+    /// <summary>Returns who <paramref name="apiKey"/> belongs to, or <see langword="null"/> when it is not a valid key.</summary>
+    public async Task<Authentication?> AuthenticateAsync(string? apiKey, CancellationToken cancellationToken = default)
+    {
+        if (!ApiKeys.TryParse(apiKey, out var parts))
+        {
+            return null;
+        }
+        if (parts.IsOperatorKey)
+        {
+            var op = await operators.FindByKeyIdAsync(parts.KeyId, cancellationToken).ConfigureAwait(false);
+            return op is not null && ApiKeys.Matches(apiKey, op.ApiKeyHash)
+                ? new Authentication(new AuthenticatedPrincipal(PrincipalRole.Operator, op.Id, null, op.DisplayName), null)
+                : null;
+        }
+        var tenant = await tenants.FindAsync(parts.TenantId!, cancellationToken).ConfigureAwait(false);
+        if (tenant is null || tenant.Status == TenantStatus.Purged)
+        {
+            return null;
+        }
+        using (tenantContext.BeginScope(tenant.Id))
+        {
+            var member = await members.FindByKeyIdAsync(parts.KeyId, cancellationToken).ConfigureAwait(false);
+            return member is not null && ApiKeys.Matches(apiKey, member.ApiKeyHash)
+                ? new Authentication(new AuthenticatedPrincipal(member.PrincipalRole, member.Id, tenant.Id, member.DisplayName), tenant)
+                : null;
+        }
+    }
+}

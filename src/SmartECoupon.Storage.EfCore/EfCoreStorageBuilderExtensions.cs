@@ -1,0 +1,129 @@
+using Microsoft.Data.Sqlite;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.Extensions.Options;
+using SmartECoupon;
+using SmartECoupon.Storage;
+using SmartECoupon.Storage.EfCore;
+using SmartECoupon.Storage.EfCore.Stores;
+using SmartECoupon.Storage.EfCore.Tenancy;
+using SmartECoupon.Tenancy;
+
+namespace Microsoft.Extensions.DependencyInjection;
+
+/// <summary>Registers the EF Core adapter on SmartECoupon's builder.</summary>
+public static class EfCoreStorageBuilderExtensions
+{
+    /// <summary>
+    /// Stores SmartECoupon's data with EF Core on the configured provider (SQLite by default). Idempotent: a second call
+    /// only adds its configuration. Call <see cref="SmartECouponStorage.MigrateAsync"/> once at start.
+    /// </summary>
+    public static ISmartECouponBuilder AddEntityFrameworkCoreStores(this ISmartECouponBuilder builder, Action<EfCoreStorageOptions> configure)
+    {
+        ArgumentNullException.ThrowIfNull(builder);
+        ArgumentNullException.ThrowIfNull(configure);
+        builder.Services.Configure(configure);
+        return builder.AddEntityFrameworkCoreStoresCore();
+    }
+
+    /// <summary>
+    /// Stores SmartECoupon's data with EF Core, with options bound from <paramref name="configuration"/> (for example the
+    /// <c>SmartECoupon:Storage</c> section). Idempotent.
+    /// </summary>
+    public static ISmartECouponBuilder AddEntityFrameworkCoreStores(this ISmartECouponBuilder builder, IConfiguration configuration)
+    {
+        ArgumentNullException.ThrowIfNull(builder);
+        ArgumentNullException.ThrowIfNull(configuration);
+        builder.Services.AddOptions<EfCoreStorageOptions>().Bind(configuration);
+        return builder.AddEntityFrameworkCoreStoresCore();
+    }
+
+    private static ISmartECouponBuilder AddEntityFrameworkCoreStoresCore(this ISmartECouponBuilder builder)
+    {
+        var services = builder.Services;
+        if (services.Any(d => d.ServiceType == typeof(SmartECouponDbContextFactory)))
+        {
+            return builder;
+        }
+        services.AddOptions<EfCoreStorageOptions>().ValidateOnStart();
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<EfCoreStorageOptions>, EfCoreStorageOptionsValidator>());
+
+        services.AddPooledDbContextFactory<SqliteSmartECouponDbContext>((sp, options) =>
+        {
+            var storage = sp.GetRequiredService<IOptions<EfCoreStorageOptions>>().Value;
+            options.UseSqlite(SqliteConnectionString(storage), sqlite => sqlite.CommandTimeout((int)storage.CommandTimeout.TotalSeconds))
+                .AddInterceptors(new SqliteSessionInterceptor(storage.SqliteSynchronous, storage.CommandTimeout));
+        });
+        services.AddPooledDbContextFactory<PostgreSqlSmartECouponDbContext>((sp, options) =>
+        {
+            var storage = sp.GetRequiredService<IOptions<EfCoreStorageOptions>>().Value;
+            options.UseNpgsql(storage.EffectiveConnectionString, npgsql => npgsql.CommandTimeout((int)storage.CommandTimeout.TotalSeconds))
+                .AddInterceptors(new PostgreSqlSessionInterceptor(storage.RequestRole));
+        });
+
+        services.AddSingleton<SqliteWriteGate>();
+        services.AddSingleton(sp =>
+        {
+            var provider = sp.GetRequiredService<IOptions<EfCoreStorageOptions>>().Value.Provider;
+            Func<SmartECouponDbContext> create = provider == StorageProvider.PostgreSql
+                ? () => sp.GetRequiredService<IDbContextFactory<PostgreSqlSmartECouponDbContext>>().CreateDbContext()
+                : () => sp.GetRequiredService<IDbContextFactory<SqliteSmartECouponDbContext>>().CreateDbContext();
+            return new SmartECouponDbContextFactory(create, sp.GetRequiredService<ITenantContext>(), provider, sp.GetRequiredService<SqliteWriteGate>());
+        });
+        services.AddSingleton<CrossTenantAccess>();
+        services.AddSingleton(sp => new SmartECouponStorage(
+            sp.GetRequiredService<SmartECouponDbContextFactory>(),
+            sp.GetRequiredService<IOptions<EfCoreStorageOptions>>(),
+            sp.GetService<ILogger<SmartECouponStorage>>() ?? NullLogger<SmartECouponStorage>.Instance));
+
+        services.TryAddSingleton<ITenantRepository, EfTenantRepository>();
+        services.TryAddSingleton<IOperatorRepository, EfOperatorRepository>();
+        services.TryAddSingleton<IMemberRepository, EfMemberRepository>();
+        services.TryAddSingleton<IStoreRepository, EfStoreRepository>();
+        services.TryAddSingleton<ICouponRepository, EfCouponRepository>();
+        services.TryAddSingleton<ITicketRepository, EfTicketRepository>();
+        services.TryAddSingleton<IOneTimeCodeRepository, EfOneTimeCodeRepository>();
+        services.TryAddSingleton<IRedemptionRepository, EfRedemptionRepository>();
+        services.TryAddSingleton<IIdempotencyRepository, EfIdempotencyRepository>();
+        services.TryAddSingleton<IAuditLog, EfAuditLog>();
+        services.TryAddSingleton<ITenantDirectory, EfTenantDirectory>();
+        return builder;
+    }
+
+    private static string SqliteConnectionString(EfCoreStorageOptions storage)
+    {
+        var connection = new SqliteConnectionStringBuilder(storage.EffectiveConnectionString);
+        // The implicit commands (BEGIN among them) wait this long for another process's write lock.
+        connection.DefaultTimeout = (int)storage.CommandTimeout.TotalSeconds;
+        connection.Pooling = true;
+        return connection.ToString();
+    }
+}
+
+internal sealed class EfCoreStorageOptionsValidator : IValidateOptions<EfCoreStorageOptions>
+{
+    public ValidateOptionsResult Validate(string? name, EfCoreStorageOptions options)
+    {
+        var failures = new List<string>();
+        if (options.Provider == StorageProvider.PostgreSql && string.IsNullOrWhiteSpace(options.ConnectionString))
+        {
+            failures.Add("Storage:ConnectionString is required for PostgreSQL (ConnectionStrings:SmartECoupon).");
+        }
+        if (string.IsNullOrWhiteSpace(options.RequestRole) || options.RequestRole.Length > 63)
+        {
+            failures.Add("Storage:RequestRole must be a PostgreSQL role name of 1 to 63 characters.");
+        }
+        if (options.SqliteSynchronous.ToUpperInvariant() is not ("FULL" or "NORMAL" or "EXTRA" or "OFF"))
+        {
+            failures.Add($"Storage:SqliteSynchronous must be FULL, NORMAL, EXTRA or OFF (was '{options.SqliteSynchronous}').");
+        }
+        if (options.CommandTimeout < TimeSpan.FromSeconds(1))
+        {
+            failures.Add("Storage:CommandTimeout must be at least 1 second.");
+        }
+        return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);
+    }
+}

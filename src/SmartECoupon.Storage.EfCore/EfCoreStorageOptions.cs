@@ -1,0 +1,42 @@
+namespace SmartECoupon.Storage.EfCore;
+
+/// <summary>
+/// Where and how the EF Core adapter stores data. Bound from the <c>SmartECoupon:Storage</c> section by the sample host
+/// (<c>SmartECoupon__Storage__Provider</c>, <c>ConnectionStrings__SmartECoupon</c>).
+/// </summary>
+public sealed class EfCoreStorageOptions
+{
+    /// <summary>The database. Default <see cref="StorageProvider.Sqlite"/>.</summary>
+    public StorageProvider Provider { get; set; } = StorageProvider.Sqlite;
+
+    /// <summary>
+    /// The connection string. For SQLite, defaults to a file <c>App_Data/smartecoupon.db</c> under the current folder.
+    /// For PostgreSQL it is required, and may name the database owner or a superuser: the adapter migrates with it and
+    /// runs every data access as <see cref="RequestRole"/>, which row-level security binds.
+    /// </summary>
+    public string? ConnectionString { get; set; }
+
+    /// <summary>
+    /// PostgreSQL: the role every data access runs as (<c>SET ROLE</c> on each connection). It owns no table and has no
+    /// BYPASSRLS. Created at start when the login may create roles; otherwise provision it and grant it to the login.
+    /// Default <c>smartecoupon_app</c>.
+    /// </summary>
+    public string RequestRole { get; set; } = "smartecoupon_app";
+
+    /// <summary>
+    /// SQLite: the <c>synchronous</c> pragma. <c>FULL</c> (default) keeps every acknowledged redemption through a power
+    /// loss; <c>NORMAL</c> is about three times faster in WAL mode but may lose the last commits on an operating-system
+    /// crash.
+    /// </summary>
+    public string SqliteSynchronous { get; set; } = "FULL";
+
+    /// <summary>How long a command (or a wait for SQLite's write lock) may take. Default 30 seconds.</summary>
+    public TimeSpan CommandTimeout { get; set; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>The connection string actually used (the SQLite default filled in).</summary>
+    public string EffectiveConnectionString => ConnectionString is { Length: > 0 } given
+        ? given
+        : Provider == StorageProvider.Sqlite
+            ? $"Data Source={Path.Combine("App_Data", "smartecoupon.db")}"
+            : throw new InvalidOperationException("A PostgreSQL connection string is required (ConnectionStrings:SmartECoupon).");
+}

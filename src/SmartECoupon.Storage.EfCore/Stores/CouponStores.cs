@@ -1,0 +1,242 @@
+using Microsoft.EntityFrameworkCore;
+using SmartECoupon.Auditing;
+using SmartECoupon.Coupons;
+using SmartECoupon.Storage.EfCore.Rows;
+using SmartECoupon.Storage.EfCore.Tenancy;
+
+namespace SmartECoupon.Storage.EfCore.Stores;
+
+internal sealed class EfCouponRepository(SmartECouponDbContextFactory factory) : EfStore(factory), ICouponRepository
+{
+    public async Task<CouponWrite> AddAsync(Coupon coupon, AuditEntry audit, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(coupon);
+        if (CouponLifecycle.CountsAsPublished(coupon.Status))
+        {
+            throw new ArgumentException("A coupon is added unpublished; publishing takes a plan slot through ChangeStatusAsync.", nameof(coupon));
+        }
+        var db = Factory.ForTenant();
+        await using var dbScope = db.ConfigureAwait(false);
+        var tx = await BeginWriteAsync(db, cancellationToken).ConfigureAwait(false);
+        await using var txScope = tx.ConfigureAwait(false);
+        db.Coupons.Add(RowMapping.ToRow(coupon));
+        db.AuditEntries.Add(Audit(audit));
+        db.Directory.Add(new DirectoryRow
+        {
+            HandleHash = CrossTenantAccess.HandleHash(DirectoryKinds.Coupon, coupon.Id),
+            Kind = DirectoryKinds.Coupon,
+            OwnerTenantId = CurrentTenant,
+        });
+        try
+        {
+            await db.SaveChangesAsync(cancellationToken).ConfigureAwait(false);
+        }
+        catch (DbUpdateException ex) when (UniqueViolation.Hit(ex, "coupons", "shared_code_key"))
+        {
+            return new CouponWrite(CouponWriteStatus.SharedCodeTaken, null);
+        }
+        await tx.CommitAsync(cancellationToken).ConfigureAwait(false);
+        return new CouponWrite(CouponWriteStatus.Succeeded, coupon);
+    }
+
+    public async Task<Coupon?> FindAsync(string couponId, CancellationToken cancellationToken = default)
+    {
+        var db = Factory.ForTenant();
+        await using var dbScope = db.ConfigureAwait(false);
+        var row = await db.Coupons.AsNoTracking().FirstOrDefaultAsync(c => c.Id == couponId, cancellationToken).ConfigureAwait(false);
+        return row is null ? null : RowMapping.ToDomain(row);
+    }
+
+    public async Task<Coupon?> FindBySharedCodeAsync(string sharedCodeKey, CancellationToken cancellationToken = default)
+    {
+        var db = Factory.ForTenant();
+        await using var dbScope = db.ConfigureAwait(false);
+        var row = await db.Coupons.AsNoTracking().FirstOrDefaultAsync(c => c.SharedCodeKey == sharedCodeKey, cancellationToken).ConfigureAwait(false);
+        return row is null ? null : RowMapping.ToDomain(row);
+    }
+
+    public async Task<Page<Coupon>> ListAsync(PageRequest page, CancellationToken cancellationToken = default)
+    {
+        var after = Paging.After(page);
+        var db = Factory.ForTenant();
+        await using var dbScope = db.ConfigureAwait(false);
+        var query = db.Coupons.AsNoTracking();
+        if (after is not null)
+        {
+            query = query.Where(c => c.Id.CompareTo(after) > 0);
+        }
+        var rows = await query.OrderBy(c => c.Id).Take(page.Limit + 1).ToListAsync(cancellationToken).ConfigureAwait(false);
+        return Paging.Of(rows, page.Limit, r => r.Id, RowMapping.ToDomain);
+    }
+
+    public async Task<CouponWrite> UpdateAsync(Coupon coupon, int expectedVersion, AuditEntry audit, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(coupon);
+        var archived = RowMapping.Text(CouponStatus.Archived);
+        var storeIds = coupon.StoreIds.ToList();
+        var db = Factory.ForTenant();
+        await using var dbScope = db.ConfigureAwait(false);
+        var tx = await BeginWriteAsync(db, cancellationToken).ConfigureAwait(false);
+        await using var txScope = tx.ConfigureAwait(false);
+        int changed;
+        try
+        {
+            // One guarded statement: the version must be the one read, the coupon not archived, and a new total limit
+            // not below the live redemptions, which a concurrent redemption could otherwise push past it.
+            changed = await db.Coupons
+                .Where(c => c.Id == coupon.Id && c.Version == expectedVersion && c.Status != archived
+                    && (coupon.TotalLimit == null || c.RedeemedCount <= coupon.TotalLimit))
+                .ExecuteUpdateAsync(s => s
+                    .SetProperty(c => c.Title, coupon.Title)
+                    .SetProperty(c => c.Benefit, coupon.Benefit)
+                    .SetProperty(c => c.Description, coupon.Description)
+                    .SetProperty(c => c.ValidFrom, coupon.ValidFrom)
+                    .SetProperty(c => c.ValidUntil, coupon.ValidUntil)
+                    .SetProperty(c => c.TotalLimit, coupon.TotalLimit)
+                    .SetProperty(c => c.PerUserLimit, coupon.PerUserLimit)
+                    .SetProperty(c => c.StoreIds, storeIds)
+                    .SetProperty(c => c.SharedCode, coupon.SharedCode)
+                    .SetProperty(c => c.SharedCodeKey, coupon.SharedCodeKey)
+                    .SetProperty(c => c.ImageContentType, coupon.ImageContentType)
+                    .SetProperty(c => c.UpdatedAt, audit.At)
+                    .SetProperty(c => c.Version, c => c.Version + 1), cancellationToken)
+                .ConfigureAwait(false);
+        }
+        catch (Exception ex) when (UniqueViolation.Hit(ex, "coupons", "shared_code_key"))
+        {
+            return new CouponWrite(CouponWriteStatus.SharedCodeTaken, null);
+        }
+        var current = await db.Coupons.AsNoTracking().FirstOrDefaultAsync(c => c.Id == coupon.Id, cancellationToken).ConfigureAwait(false);
+        if (changed == 0)
+        {
+            if (current is null)
+            {
+                return new CouponWrite(CouponWriteStatus.NotFound, null);
+            }
+            var stored = RowMapping.ToDomain(current);
+            var status = current.Version != expectedVersion ? CouponWriteStatus.VersionConflict
+                : current.Status == archived ? CouponWriteStatus.InvalidTransition
+                : CouponWriteStatus.TotalLimitBelowRedeemed;
+            return new CouponWrite(status, stored);
+        }
+        db.AuditEntries.Add(Audit(audit));
+        await db.SaveChangesAsync(cancellationToken).ConfigureAwait(false);
+        await tx.CommitAsync(cancellationToken).ConfigureAwait(false);
+        return new CouponWrite(CouponWriteStatus.Succeeded, RowMapping.ToDomain(current!));
+    }
+
+    public async Task<CouponWrite> ChangeStatusAsync(string couponId, CouponStatus status, int? publishedLimit, AuditEntry audit, CancellationToken cancellationToken = default)
+    {
+        var to = RowMapping.Text(status);
+        var db = Factory.ForTenant();
+        await using var dbScope = db.ConfigureAwait(false);
+        var tx = await BeginWriteAsync(db, cancellationToken).ConfigureAwait(false);
+        await using var txScope = tx.ConfigureAwait(false);
+        var current = await db.Coupons.AsNoTracking().FirstOrDefaultAsync(c => c.Id == couponId, cancellationToken).ConfigureAwait(false);
+        if (current is null)
+        {
+            return new CouponWrite(CouponWriteStatus.NotFound, null);
+        }
+        var from = RowMapping.Parse<CouponStatus>(current.Status);
+        if (!CouponLifecycle.CanMove(from, status))
+        {
+            return new CouponWrite(CouponWriteStatus.InvalidTransition, RowMapping.ToDomain(current));
+        }
+        // The status moves only from the one read: of two concurrent changes one wins and the other is told so.
+        var changed = await db.Coupons.Where(c => c.Id == couponId && c.Status == current.Status && c.Version == current.Version)
+            .ExecuteUpdateAsync(s => s.SetProperty(c => c.Status, to).SetProperty(c => c.UpdatedAt, audit.At).SetProperty(c => c.Version, c => c.Version + 1), cancellationToken)
+            .ConfigureAwait(false);
+        if (changed == 0)
+        {
+            return new CouponWrite(CouponWriteStatus.VersionConflict, RowMapping.ToDomain(current));
+        }
+        if (CouponLifecycle.CountsAsPublished(status)
+            && !await TenantCounters.TryTakeAsync(db, TenantCounter.PublishedCoupons, publishedLimit, cancellationToken).ConfigureAwait(false))
+        {
+            return new CouponWrite(CouponWriteStatus.PlanLimitReached, RowMapping.ToDomain(current));
+        }
+        if (CouponLifecycle.CountsAsPublished(from) && !CouponLifecycle.CountsAsPublished(status))
+        {
+            await TenantCounters.GiveBackAsync(db, TenantCounter.PublishedCoupons, cancellationToken).ConfigureAwait(false);
+        }
+        db.AuditEntries.Add(Audit(audit));
+        await db.SaveChangesAsync(cancellationToken).ConfigureAwait(false);
+        await tx.CommitAsync(cancellationToken).ConfigureAwait(false);
+        return new CouponWrite(CouponWriteStatus.Succeeded, RowMapping.ToDomain(current) with { Status = status, UpdatedAt = audit.At, Version = current.Version + 1 });
+    }
+}
+
+internal sealed class EfTicketRepository(SmartECouponDbContextFactory factory) : EfStore(factory), ITicketRepository
+{
+    public async Task<TicketIssue> GetOrAddAsync(Ticket candidate, AuditEntry audit, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(candidate);
+        if (await FindByUserAsync(candidate.CouponId, candidate.UserKey, cancellationToken).ConfigureAwait(false) is { } existing)
+        {
+            return new TicketIssue(TicketIssueStatus.Existing, existing);
+        }
+        try
+        {
+            var db = Factory.ForTenant();
+            await using var dbScope = db.ConfigureAwait(false);
+            var tx = await BeginWriteAsync(db, cancellationToken).ConfigureAwait(false);
+            await using var txScope = tx.ConfigureAwait(false);
+            db.Tickets.Add(RowMapping.ToRow(candidate));
+            db.Codes.Add(new CodeRow
+            {
+                TenantId = candidate.TenantId,
+                Code = candidate.Code,
+                CouponId = candidate.CouponId,
+                Kind = CodeKinds.Ticket,
+                TicketId = candidate.Id,
+                CreatedAt = candidate.CreatedAt,
+            });
+            db.Directory.Add(new DirectoryRow
+            {
+                HandleHash = CrossTenantAccess.HandleHash(DirectoryKinds.TicketToken, candidate.Token),
+                Kind = DirectoryKinds.TicketToken,
+                OwnerTenantId = CurrentTenant,
+            });
+            db.AuditEntries.Add(Audit(audit));
+            await db.SaveChangesAsync(cancellationToken).ConfigureAwait(false);
+            await db.Coupons.Where(c => c.Id == candidate.CouponId)
+                .ExecuteUpdateAsync(s => s.SetProperty(c => c.IssuedCount, c => c.IssuedCount + 1), cancellationToken).ConfigureAwait(false);
+            await tx.CommitAsync(cancellationToken).ConfigureAwait(false);
+            return new TicketIssue(TicketIssueStatus.Created, candidate);
+        }
+        catch (DbUpdateException ex) when (UniqueViolation.Hit(ex, "tickets", "user_key"))
+        {
+            // Another request issued this user's ticket at the same moment: one ticket per user and coupon.
+            var winner = await FindByUserAsync(candidate.CouponId, candidate.UserKey, cancellationToken).ConfigureAwait(false);
+            return new TicketIssue(TicketIssueStatus.Existing, winner ?? throw new InvalidOperationException("The ticket that won the race is gone.", ex));
+        }
+        catch (DbUpdateException ex) when (UniqueViolation.Any(ex))
+        {
+            return new TicketIssue(TicketIssueStatus.CodeTaken, null);
+        }
+    }
+
+    public async Task<Ticket?> FindAsync(string ticketId, CancellationToken cancellationToken = default)
+    {
+        var db = Factory.ForTenant();
+        await using var dbScope = db.ConfigureAwait(false);
+        var row = await db.Tickets.AsNoTracking().FirstOrDefaultAsync(t => t.Id == ticketId, cancellationToken).ConfigureAwait(false);
+        return row is null ? null : RowMapping.ToDomain(row);
+    }
+
+    public async Task<Ticket?> FindByTokenAsync(string token, CancellationToken cancellationToken = default)
+    {
+        var db = Factory.ForTenant();
+        await using var dbScope = db.ConfigureAwait(false);
+        var row = await db.Tickets.AsNoTracking().FirstOrDefaultAsync(t => t.Token == token, cancellationToken).ConfigureAwait(false);
+        return row is null ? null : RowMapping.ToDomain(row);
+    }
+
+    public async Task<Ticket?> FindByUserAsync(string couponId, string userKey, CancellationToken cancellationToken = default)
+    {
+        var db = Factory.ForTenant();
+        await using var dbScope = db.ConfigureAwait(false);
+        var row = await db.Tickets.AsNoTracking().FirstOrDefaultAsync(t => t.CouponId == couponId && t.UserKey == userKey, cancellationToken).ConfigureAwait(false);
+        return row is null ? null : RowMapping.ToDomain(row);
+    }
+}

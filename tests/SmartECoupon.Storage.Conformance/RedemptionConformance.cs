@@ -1,0 +1,358 @@
+using System.Text;
+using SmartECoupon.Auditing;
+using SmartECoupon.Coupons;
+using SmartECoupon.Idempotency;
+using SmartECoupon.Redemptions;
+using SmartECoupon.Stores;
+
+namespace SmartECoupon.Storage.Conformance;
+
+/// <summary>Redemption, validation, voids and idempotency, through the services and the store.</summary>
+public abstract class RedemptionConformance(IStorageHarness harness) : ConformanceTest(harness)
+{
+    [SkippableFact]
+    public async Task A_ticket_is_used_by_its_token_or_by_its_code_as_staff_type_it()
+    {
+        var tenant = await NewTenantAsync();
+        var coupon = await PublishedCouponAsync(tenant, perUserLimit: 2);
+        var ticket = await TicketAsync(tenant, coupon.Id, "user-1");
+        var typed = string.Concat(ticket.Code.ToLowerInvariant().Select(c => (char)(c + 0xFEE0))).Insert(4, "ー");
+
+        var byToken = await RedeemAsync(tenant, RedemptionRequest.ForTicketToken(ticket.Token));
+        var byCode = await RedeemAsync(tenant, RedemptionRequest.ForCode(typed));
+        var third = await RedeemAsync(tenant, RedemptionRequest.ForCode(ticket.Code));
+
+        Assert.Equal(RedemptionOutcomeKind.Redeemed, byToken.Kind);
+        Assert.Equal(RedemptionOutcomeKind.Redeemed, byCode.Kind);
+        Assert.Equal(RedemptionRefusal.TicketAlreadyUsed, third.Refusal);
+        var redemption = byToken.Redemption!;
+        Assert.Equal((coupon.Id, ticket.Id, "user-1", RedemptionChannel.Api, tenant.Admin.Id), (redemption.CouponId, redemption.TicketId, redemption.UserKey, redemption.Channel, redemption.RedeemedBy));
+        using (In(tenant))
+        {
+            Assert.Equal(redemption, await Get<RedemptionService>().FindAsync(redemption.Id));
+            Assert.Equal(2, (await Get<CouponService>().FindAsync(coupon.Id))!.RedeemedCount);
+            Assert.Equal(2, (await Get<ITicketRepository>().FindAsync(ticket.Id))!.UsedCount);
+        }
+        Assert.Equal(2, await CountAsync(StoredRows.LiveRedemptions, tenant, coupon.Id));
+    }
+
+    [SkippableFact]
+    public async Task A_one_time_code_is_used_once()
+    {
+        var tenant = await NewTenantAsync();
+        var coupon = await PublishedCouponAsync(tenant);
+        string code;
+        using (In(tenant))
+        {
+            await Get<CouponService>().GenerateCodesAsync(coupon.Id, 3, tenant.Admin);
+            code = (await Get<IOneTimeCodeRepository>().ListAsync(coupon.Id, new PageRequest(1))).Items[0].Code;
+        }
+
+        var first = await RedeemAsync(tenant, RedemptionRequest.ForCode(code.ToLowerInvariant()));
+        var second = await RedeemAsync(tenant, RedemptionRequest.ForCode(code));
+
+        Assert.Equal(RedemptionOutcomeKind.Redeemed, first.Kind);
+        Assert.Equal((code, (string?)null, (string?)null), (first.Redemption!.OneTimeCode, first.Redemption.UserKey, first.Redemption.TicketId));
+        Assert.Equal(RedemptionRefusal.TicketAlreadyUsed, second.Refusal);
+    }
+
+    [SkippableFact]
+    public async Task A_shared_code_counts_per_user_and_issues_the_users_ticket_on_first_use()
+    {
+        var tenant = await NewTenantAsync();
+        var coupon = await PublishedCouponAsync(tenant, perUserLimit: 2, sharedCode: "WELCOME10");
+
+        var outcomes = new List<RedemptionOutcome>();
+        for (var i = 0; i < 3; i++)
+        {
+            outcomes.Add(await RedeemAsync(tenant, RedemptionRequest.ForSharedCode("ｗｅｌｃｏｍｅ１０", "member-7")));
+        }
+        var otherUser = await RedeemAsync(tenant, RedemptionRequest.ForSharedCode("welcome10", "member-8"));
+
+        Assert.Equal([RedemptionOutcomeKind.Redeemed, RedemptionOutcomeKind.Redeemed, RedemptionOutcomeKind.Refused], outcomes.Select(o => o.Kind));
+        Assert.Equal(RedemptionRefusal.PerUserLimitReached, outcomes[2].Refusal);
+        Assert.Equal(RedemptionOutcomeKind.Redeemed, otherUser.Kind);
+        Assert.Equal(2, await CountAsync(StoredRows.Tickets, tenant, coupon.Id));
+        using (In(tenant))
+        {
+            var ticket = await Get<ITicketRepository>().FindByUserAsync(coupon.Id, "member-7");
+            Assert.Equal((2, TicketStatus.Used), (ticket!.UsedCount, ticket.StatusUnder(coupon.PerUserLimit)));
+            // The user's ticket now refuses a use too: one count per user, whatever the channel.
+            Assert.Equal(RedemptionRefusal.TicketAlreadyUsed, (await Get<RedemptionService>().ValidateAsync(RedemptionRequest.ForTicketToken(ticket.Token))).Value!.Refusal);
+        }
+    }
+
+    [SkippableFact]
+    public async Task Unknown_tokens_and_codes_are_not_found_and_malformed_requests_are_invalid()
+    {
+        var tenant = await NewTenantAsync();
+        await PublishedCouponAsync(tenant, sharedCode: "KNOWN1");
+
+        foreach (var request in new[]
+        {
+            RedemptionRequest.ForTicketToken(TicketTokens.New()),
+            RedemptionRequest.ForTicketToken("not a token"),
+            RedemptionRequest.ForCode("ABCDEFGHJK"),
+            RedemptionRequest.ForCode("#!?"),
+            RedemptionRequest.ForSharedCode("UNKNOWN1", "u"),
+        })
+        {
+            Assert.Equal(RedemptionOutcomeKind.NotFound, (await RedeemAsync(tenant, request)).Kind);
+        }
+        using (In(tenant))
+        {
+            var service = Get<RedemptionService>();
+            Assert.Equal("ticketToken", (await service.RedeemAsync(new RedemptionRequest(), tenant.Admin, RedemptionChannel.Api)).Failure!.Errors[0].Field);
+            Assert.Equal("userKey", (await service.RedeemAsync(new RedemptionRequest { SharedCode = "KNOWN1" }, tenant.Admin, RedemptionChannel.Api)).Failure!.Errors[0].Field);
+            Assert.Equal("storeId", (await service.RedeemAsync(RedemptionRequest.ForSharedCode("KNOWN1", "u", "sto_00000000000000000000000000"), tenant.Admin, RedemptionChannel.Api)).Failure!.Errors[0].Field);
+            Assert.Equal("userKey", (await service.RedeemAsync(RedemptionRequest.ForSharedCode("KNOWN1", "u\u202Ex"), tenant.Admin, RedemptionChannel.Api)).Failure!.Errors[0].Field);
+        }
+    }
+
+    [SkippableFact]
+    public async Task Each_rule_refuses_through_the_store_with_its_code()
+    {
+        var tenant = await NewTenantAsync();
+        Store store;
+        using (In(tenant))
+        {
+            store = (await Get<StoreService>().CreateAsync("梅田店", tenant.Admin)).Value!;
+        }
+        var now = Harness.Time.GetUtcNow();
+
+        var paused = await PublishedCouponAsync(tenant, sharedCode: "PAUSED1");
+        using (In(tenant))
+        {
+            await Get<CouponService>().PauseAsync(paused.Id, tenant.Admin);
+        }
+        Assert.Equal(RedemptionRefusal.CouponNotActive, (await RedeemAsync(tenant, RedemptionRequest.ForSharedCode("PAUSED1", "u"))).Refusal);
+
+        await WindowedCouponAsync("FUTURE1", now.AddDays(1), null);
+        Assert.Equal(RedemptionRefusal.NotYetValid, (await RedeemAsync(tenant, RedemptionRequest.ForSharedCode("FUTURE1", "u"))).Refusal);
+
+        await WindowedCouponAsync("PAST1", null, now.AddDays(-1));
+        Assert.Equal(RedemptionRefusal.Expired, (await RedeemAsync(tenant, RedemptionRequest.ForSharedCode("PAST1", "u"))).Refusal);
+
+        await PublishedCouponAsync(tenant, sharedCode: "STORE1", storeIds: [store.Id]);
+        Assert.Equal(RedemptionRefusal.StoreNotAllowed, (await RedeemAsync(tenant, RedemptionRequest.ForSharedCode("STORE1", "u"))).Refusal);
+        Assert.Equal(RedemptionOutcomeKind.Redeemed, (await RedeemAsync(tenant, RedemptionRequest.ForSharedCode("STORE1", "u", store.Id))).Kind);
+
+        await PublishedCouponAsync(tenant, totalLimit: 1, sharedCode: "ONCE1");
+        Assert.Equal(RedemptionOutcomeKind.Redeemed, (await RedeemAsync(tenant, RedemptionRequest.ForSharedCode("ONCE1", "a"))).Kind);
+        Assert.Equal(RedemptionRefusal.TotalLimitReached, (await RedeemAsync(tenant, RedemptionRequest.ForSharedCode("ONCE1", "b"))).Refusal);
+
+        async Task WindowedCouponAsync(string shared, DateTimeOffset? from, DateTimeOffset? until)
+        {
+            using (In(tenant))
+            {
+                var created = await Get<CouponService>().CreateAsync(new CouponDraft
+                {
+                    Title = shared,
+                    Benefit = "b",
+                    SharedCode = shared,
+                    ValidFrom = from is { } f ? ValidityBound.FromInstant(f) : null,
+                    ValidUntil = until is { } u ? ValidityBound.FromInstant(u) : null,
+                }, tenant.Admin);
+                await Get<CouponService>().PublishAsync(created.Value!.Id, tenant.Admin);
+            }
+        }
+    }
+
+    [SkippableFact]
+    public async Task The_window_is_read_at_the_moment_of_use()
+    {
+        var tenant = await NewTenantAsync();
+        var start = Harness.Time.GetUtcNow().AddHours(1);
+        using (In(tenant))
+        {
+            var created = await Get<CouponService>().CreateAsync(new CouponDraft
+            {
+                Title = "タイムセール",
+                Benefit = "半額",
+                SharedCode = "SALE1",
+                ValidFrom = ValidityBound.FromInstant(start),
+                ValidUntil = ValidityBound.FromInstant(start.AddHours(1)),
+            }, tenant.Admin);
+            await Get<CouponService>().PublishAsync(created.Value!.Id, tenant.Admin);
+        }
+        Assert.Equal(RedemptionRefusal.NotYetValid, (await RedeemAsync(tenant, RedemptionRequest.ForSharedCode("SALE1", "u1"))).Refusal);
+        Harness.Time.Advance(TimeSpan.FromHours(1));
+        Assert.Equal(RedemptionOutcomeKind.Redeemed, (await RedeemAsync(tenant, RedemptionRequest.ForSharedCode("SALE1", "u2"))).Kind);
+        Harness.Time.Advance(TimeSpan.FromHours(1));
+        Assert.Equal(RedemptionRefusal.Expired, (await RedeemAsync(tenant, RedemptionRequest.ForSharedCode("SALE1", "u3"))).Refusal);
+    }
+
+    [SkippableFact]
+    public async Task Validation_answers_like_redemption_and_changes_nothing()
+    {
+        var tenant = await NewTenantAsync();
+        var coupon = await PublishedCouponAsync(tenant, totalLimit: 1);
+        var ticket = await TicketAsync(tenant, coupon.Id, "user-1");
+        using (In(tenant))
+        {
+            var service = Get<RedemptionService>();
+            for (var i = 0; i < 3; i++)
+            {
+                Assert.True((await service.ValidateAsync(RedemptionRequest.ForTicketToken(ticket.Token))).Value!.IsRedeemable);
+            }
+            Assert.False((await service.ValidateAsync(RedemptionRequest.ForCode("NOPE"))).Value!.Found);
+        }
+        Assert.Equal(0, await CountAsync(StoredRows.Redemptions, tenant, coupon.Id));
+        await RedeemAsync(tenant, RedemptionRequest.ForTicketToken(ticket.Token));
+        using (In(tenant))
+        {
+            Assert.Equal(RedemptionRefusal.TicketAlreadyUsed, (await Get<RedemptionService>().ValidateAsync(RedemptionRequest.ForTicketToken(ticket.Token))).Value!.Refusal);
+        }
+    }
+
+    [SkippableFact]
+    public async Task A_void_gives_back_one_slot_and_one_use_once()
+    {
+        var tenant = await NewTenantAsync();
+        var coupon = await PublishedCouponAsync(tenant, totalLimit: 1);
+        var ticket = await TicketAsync(tenant, coupon.Id, "user-1");
+        var used = (await RedeemAsync(tenant, RedemptionRequest.ForTicketToken(ticket.Token))).Redemption!;
+
+        using (In(tenant))
+        {
+            var service = Get<RedemptionService>();
+            var voided = await service.VoidAsync(used.Id, tenant.Admin);
+            Assert.True(voided.Succeeded);
+            Assert.Equal(tenant.Admin.Id, voided.Value.VoidedBy);
+            Assert.NotNull(voided.Value.VoidedAt);
+            Assert.Equal(FailureCodes.AlreadyVoided, (await service.VoidAsync(used.Id, tenant.Admin)).Failure?.Code);
+            Assert.Equal(FailureCodes.NotFound, (await service.VoidAsync("red_00000000000000000000000000", tenant.Admin)).Failure?.Code);
+            Assert.Equal(0, (await Get<CouponService>().FindAsync(coupon.Id))!.RedeemedCount);
+            Assert.Equal(0, (await Get<ITicketRepository>().FindAsync(ticket.Id))!.UsedCount);
+        }
+        Assert.Equal(RedemptionOutcomeKind.Redeemed, (await RedeemAsync(tenant, RedemptionRequest.ForTicketToken(ticket.Token))).Kind);
+        Assert.Equal((1, 2), (await CountAsync(StoredRows.LiveRedemptions, tenant, coupon.Id), await CountAsync(StoredRows.Redemptions, tenant, coupon.Id)));
+    }
+
+    [SkippableFact]
+    public async Task A_voided_one_time_code_can_be_used_again()
+    {
+        var tenant = await NewTenantAsync();
+        var coupon = await PublishedCouponAsync(tenant);
+        string code;
+        using (In(tenant))
+        {
+            await Get<CouponService>().GenerateCodesAsync(coupon.Id, 1, tenant.Admin);
+            code = (await Get<IOneTimeCodeRepository>().ListAsync(coupon.Id, new PageRequest(1))).Items[0].Code;
+        }
+        var first = (await RedeemAsync(tenant, RedemptionRequest.ForCode(code))).Redemption!;
+        using (In(tenant))
+        {
+            Assert.True((await Get<RedemptionService>().VoidAsync(first.Id, tenant.Admin)).Succeeded);
+        }
+        Assert.Equal(RedemptionOutcomeKind.Redeemed, (await RedeemAsync(tenant, RedemptionRequest.ForCode(code))).Kind);
+    }
+
+    [SkippableFact]
+    public async Task A_retry_with_the_same_key_replays_the_first_answer_and_runs_nothing_again()
+    {
+        var tenant = await NewTenantAsync();
+        var coupon = await PublishedCouponAsync(tenant, totalLimit: 5, sharedCode: "IDEM1");
+        var request = RedemptionRequest.ForSharedCode("IDEM1", "user-1");
+        var idempotent = TestIdempotency.Request("key-1", """{"sharedCode":"IDEM1","userKey":"user-1"}""");
+
+        var first = await RedeemIdempotentlyAsync(tenant, request, idempotent);
+        var retry = await RedeemIdempotentlyAsync(tenant, request, idempotent);
+
+        Assert.Equal(IdempotencyDecision.Proceed, first.Decision);
+        Assert.Equal(RedemptionOutcomeKind.Redeemed, first.Outcome!.Kind);
+        Assert.Equal(IdempotencyDecision.Replay, retry.Decision);
+        Assert.Null(retry.Outcome);
+        Assert.Equal(first.Response, retry.Response);
+        Assert.Contains(first.Outcome.Redemption!.Id, retry.Response!.Body, StringComparison.Ordinal);
+        Assert.Equal(1, await CountAsync(StoredRows.Redemptions, tenant, coupon.Id));
+
+        var reused = await RedeemIdempotentlyAsync(tenant, RedemptionRequest.ForSharedCode("IDEM1", "user-2"), TestIdempotency.Request("key-1", """{"sharedCode":"IDEM1","userKey":"user-2"}"""));
+        Assert.Equal(IdempotencyDecision.KeyReused, reused.Decision);
+        Assert.Equal(1, await CountAsync(StoredRows.Redemptions, tenant, coupon.Id));
+    }
+
+    [SkippableFact]
+    public async Task Refusals_and_misses_are_stored_and_replayed_too()
+    {
+        var tenant = await NewTenantAsync();
+        await PublishedCouponAsync(tenant, totalLimit: 1, sharedCode: "ONE1");
+        await RedeemAsync(tenant, RedemptionRequest.ForSharedCode("ONE1", "first"));
+
+        var refused = await RedeemIdempotentlyAsync(tenant, RedemptionRequest.ForSharedCode("ONE1", "late"), TestIdempotency.Request("k-refused", "{}"));
+        var replayed = await RedeemIdempotentlyAsync(tenant, RedemptionRequest.ForSharedCode("ONE1", "late"), TestIdempotency.Request("k-refused", "{}"));
+        var missing = await RedeemIdempotentlyAsync(tenant, RedemptionRequest.ForCode("NOSUCHCODE"), TestIdempotency.Request("k-missing", "{}"));
+        var missingAgain = await RedeemIdempotentlyAsync(tenant, RedemptionRequest.ForCode("NOSUCHCODE"), TestIdempotency.Request("k-missing", "{}"));
+
+        Assert.Equal(409, refused.Response!.StatusCode);
+        Assert.Equal((IdempotencyDecision.Replay, refused.Response), (replayed.Decision, replayed.Response));
+        Assert.Equal(404, missing.Response!.StatusCode);
+        Assert.Equal((IdempotencyDecision.Replay, missing.Response), (missingAgain.Decision, missingAgain.Response));
+    }
+
+    [SkippableFact]
+    public async Task Keys_are_scoped_to_the_tenant()
+    {
+        var a = await NewTenantAsync();
+        var b = await NewTenantAsync();
+        await PublishedCouponAsync(a, sharedCode: "SCOPE1");
+        await PublishedCouponAsync(b, sharedCode: "SCOPE1");
+        var idempotent = TestIdempotency.Request("shared-key", "{}");
+
+        var inA = await RedeemIdempotentlyAsync(a, RedemptionRequest.ForSharedCode("SCOPE1", "u"), idempotent);
+        var inB = await RedeemIdempotentlyAsync(b, RedemptionRequest.ForSharedCode("SCOPE1", "u"), idempotent);
+
+        Assert.Equal((IdempotencyDecision.Proceed, IdempotencyDecision.Proceed), (inA.Decision, inB.Decision));
+        Assert.NotEqual(inA.Response, inB.Response);
+    }
+
+    [SkippableFact]
+    public async Task A_request_while_the_first_runs_is_in_flight_and_an_abandoned_claim_is_taken_over_after_its_lease()
+    {
+        var tenant = await NewTenantAsync();
+        var coupon = await PublishedCouponAsync(tenant, sharedCode: "LEASE1");
+        var idempotent = TestIdempotency.Request("key-lease", "{}");
+        using (In(tenant))
+        {
+            // A first request claimed the key and its process died before answering.
+            var claim = IdempotencyPolicy.Claim(tenant.Id, idempotent.Key, idempotent.Fingerprint, Harness.Time.GetUtcNow(), new IdempotencyOptions());
+            Assert.Null(await Get<IIdempotencyRepository>().TryClaimAsync(claim));
+        }
+
+        var meanwhile = await RedeemIdempotentlyAsync(tenant, RedemptionRequest.ForSharedCode("LEASE1", "u"), idempotent);
+        Harness.Time.Advance(TimeSpan.FromSeconds(31));
+        var afterLease = await RedeemIdempotentlyAsync(tenant, RedemptionRequest.ForSharedCode("LEASE1", "u"), idempotent);
+
+        Assert.Equal(IdempotencyDecision.InFlight, meanwhile.Decision);
+        Assert.Equal(IdempotencyDecision.Proceed, afterLease.Decision);
+        Assert.Equal(RedemptionOutcomeKind.Redeemed, afterLease.Outcome!.Kind);
+        Assert.Equal(1, await CountAsync(StoredRows.Redemptions, tenant, coupon.Id));
+    }
+
+    [SkippableFact]
+    public async Task Expired_records_are_swept_and_the_key_runs_again()
+    {
+        var tenant = await NewTenantAsync();
+        var coupon = await PublishedCouponAsync(tenant, perUserLimit: null, sharedCode: "SWEEP1");
+        var idempotent = TestIdempotency.Request("key-sweep", "{}");
+        await RedeemIdempotentlyAsync(tenant, RedemptionRequest.ForSharedCode("SWEEP1", "u"), idempotent);
+
+        Harness.Time.Advance(TimeSpan.FromHours(24));
+        Assert.True(await Get<IIdempotencyRepository>().RemoveExpiredAsync(Harness.Time.GetUtcNow()) >= 1);
+        var again = await RedeemIdempotentlyAsync(tenant, RedemptionRequest.ForSharedCode("SWEEP1", "u"), idempotent);
+
+        Assert.Equal(IdempotencyDecision.Proceed, again.Decision);
+        Assert.Equal(2, await CountAsync(StoredRows.Redemptions, tenant, coupon.Id));
+    }
+
+    /// <summary>Redeems with an idempotency key in the tenant.</summary>
+    protected async Task<RedeemResult> RedeemIdempotentlyAsync(TestTenant tenant, RedemptionRequest request, IdempotentRequest idempotent)
+    {
+        using (In(tenant))
+        {
+            var result = await Get<RedemptionService>().RedeemAsync(request, tenant.Admin, RedemptionChannel.Api, idempotent);
+            Assert.True(result.Succeeded, result.Failure?.Code);
+            return result.Value;
+        }
+    }
+}

@@ -1,0 +1,20 @@
+using SmartECoupon.Storage.Conformance;
+
+namespace SmartECoupon.Storage.EfCore.Tests;
+
+// The conformance suite on both providers: each class inherits every test of its base and runs it on a database of
+// its own.
+
+public sealed class SqliteTenancyTests(SqliteHarness harness) : TenancyConformance(harness), IClassFixture<SqliteHarness>;
+public sealed class SqliteOperatorTests(SqliteHarness harness) : OperatorConformance(harness), IClassFixture<SqliteHarness>;
+public sealed class SqliteCouponTests(SqliteHarness harness) : CouponConformance(harness), IClassFixture<SqliteHarness>;
+public sealed class SqliteRedemptionTests(SqliteHarness harness) : RedemptionConformance(harness), IClassFixture<SqliteHarness>;
+public sealed class SqliteRaceTests(SqliteHarness harness) : RaceConformance(harness), IClassFixture<SqliteHarness>;
+public sealed class SqliteIsolationTests(SqliteHarness harness) : IsolationConformance(harness), IClassFixture<SqliteHarness>;
+
+public sealed class PostgreSqlTenancyTests(PostgreSqlHarness harness) : TenancyConformance(harness), IClassFixture<PostgreSqlHarness>;
+public sealed class PostgreSqlOperatorTests(PostgreSqlHarness harness) : OperatorConformance(harness), IClassFixture<PostgreSqlHarness>;
+public sealed class PostgreSqlCouponTests(PostgreSqlHarness harness) : CouponConformance(harness), IClassFixture<PostgreSqlHarness>;
+public sealed class PostgreSqlRedemptionTests(PostgreSqlHarness harness) : RedemptionConformance(harness), IClassFixture<PostgreSqlHarness>;
+public sealed class PostgreSqlRaceTests(PostgreSqlHarness harness) : RaceConformance(harness), IClassFixture<PostgreSqlHarness>;
+public sealed class PostgreSqlIsolationTests(PostgreSqlHarness harness) : IsolationConformance(harness), IClassFixture<PostgreSqlHarness>;

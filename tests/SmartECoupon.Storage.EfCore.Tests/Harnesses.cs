@@ -1,0 +1,197 @@
+using Microsoft.Data.Sqlite;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Time.Testing;
+using Npgsql;
+using SmartECoupon.Storage.Conformance;
+
+namespace SmartECoupon.Storage.EfCore.Tests;
+
+/// <summary>What both harnesses share: the services a host would register, a fake clock, a fresh migrated database.</summary>
+public abstract class EfHarness : IStorageHarness, IAsyncLifetime
+{
+    private ServiceProvider? _services;
+
+    public abstract string Name { get; }
+
+    public FakeTimeProvider Time { get; } = new(new DateTimeOffset(2026, 11, 28, 0, 0, 0, TimeSpan.Zero)) { AutoAdvanceAmount = TimeSpan.FromTicks(10) };
+
+    public IServiceProvider Services => _services ?? throw SkipOrFail();
+
+    protected abstract Task<string?> CreateDatabaseAsync();
+
+    protected abstract StorageProvider Provider { get; }
+
+    protected virtual Exception SkipOrFail() => new InvalidOperationException($"The {Name} harness did not start.");
+
+    public abstract Task<long> CountAsync(StoredRows rows, string tenantId, string? couponId = null);
+
+    /// <summary>Whether <see cref="InitializeAsync"/> migrates the new database (turn off to get a pristine one).</summary>
+    public bool MigrateOnStart { get; init; } = true;
+
+    /// <summary>The connection string of the harness's database, once created.</summary>
+    public string? DatabaseConnectionString { get; private set; }
+
+    public async Task InitializeAsync()
+    {
+        DatabaseConnectionString = await CreateDatabaseAsync();
+        if (DatabaseConnectionString is null)
+        {
+            return;
+        }
+        _services = BuildServices(DatabaseConnectionString);
+        if (MigrateOnStart)
+        {
+            await _services.GetRequiredService<SmartECouponStorage>().MigrateAsync();
+        }
+    }
+
+    public ServiceProvider BuildServices(string connectionString)
+    {
+        var services = new ServiceCollection();
+        services.AddSingleton<TimeProvider>(Time);
+        services.AddSmartECoupon().AddEntityFrameworkCoreStores(o =>
+        {
+            o.Provider = Provider;
+            o.ConnectionString = connectionString;
+        });
+        return services.BuildServiceProvider(new ServiceProviderOptions { ValidateOnBuild = true, ValidateScopes = true });
+    }
+
+    public virtual async Task DisposeAsync()
+    {
+        if (_services is not null)
+        {
+            await _services.DisposeAsync();
+        }
+    }
+
+    /// <summary>The SQL each row kind is counted with; parameters are @tenant and @coupon.</summary>
+    protected static string CountSql(StoredRows rows) => rows switch
+    {
+        StoredRows.LiveRedemptions => "SELECT count(*) FROM redemptions WHERE tenant_id = @tenant AND coupon_id = @coupon AND voided_at IS NULL",
+        StoredRows.Redemptions => "SELECT count(*) FROM redemptions WHERE tenant_id = @tenant AND coupon_id = @coupon",
+        StoredRows.Tickets => "SELECT count(*) FROM tickets WHERE tenant_id = @tenant AND coupon_id = @coupon",
+        StoredRows.OneTimeCodes => "SELECT count(*) FROM codes WHERE tenant_id = @tenant AND coupon_id = @coupon AND kind = 'one_time'",
+        StoredRows.Members => "SELECT count(*) FROM members WHERE tenant_id = @tenant",
+        StoredRows.Stores => "SELECT count(*) FROM stores WHERE tenant_id = @tenant",
+        StoredRows.PublishedCoupons => "SELECT count(*) FROM coupons WHERE tenant_id = @tenant AND status = 'published'",
+        StoredRows.AuditEntries => "SELECT count(*) FROM audit_entries WHERE tenant_id = @tenant",
+        _ => throw new ArgumentOutOfRangeException(nameof(rows)),
+    };
+}
+
+/// <summary>A SQLite database file of its own in a temporary folder.</summary>
+public sealed class SqliteHarness : EfHarness
+{
+    private readonly string _folder = Path.Combine(Path.GetTempPath(), "smartecoupon-tests", Guid.NewGuid().ToString("N"));
+
+    public override string Name => "SQLite";
+
+    protected override StorageProvider Provider => StorageProvider.Sqlite;
+
+    public string DatabasePath => Path.Combine(_folder, "smartecoupon.db");
+
+    protected override Task<string?> CreateDatabaseAsync()
+    {
+        Directory.CreateDirectory(_folder);
+        return Task.FromResult<string?>($"Data Source={DatabasePath}");
+    }
+
+    public override async Task<long> CountAsync(StoredRows rows, string tenantId, string? couponId = null)
+    {
+        await using var connection = new SqliteConnection($"Data Source={DatabasePath};Pooling=False");
+        await connection.OpenAsync();
+        await using var command = connection.CreateCommand();
+        command.CommandText = CountSql(rows);
+        command.Parameters.AddWithValue("@tenant", tenantId);
+        command.Parameters.AddWithValue("@coupon", (object?)couponId ?? DBNull.Value);
+        return Convert.ToInt64(await command.ExecuteScalarAsync(), System.Globalization.CultureInfo.InvariantCulture);
+    }
+
+    public override async Task DisposeAsync()
+    {
+        await base.DisposeAsync();
+        SqliteConnection.ClearAllPools();
+        try
+        {
+            Directory.Delete(_folder, recursive: true);
+        }
+        catch (IOException)
+        {
+        }
+    }
+}
+
+/// <summary>
+/// A PostgreSQL database of its own on the server named by <c>SMARTECOUPON_TEST_POSTGRES</c> (an owner login that may
+/// create databases and roles, not a superuser). Without it the tests are skipped with a message, except under
+/// <c>CI=true</c>, where a missing PostgreSQL fails the run.
+/// </summary>
+public sealed class PostgreSqlHarness : EfHarness
+{
+    public const string Variable = "SMARTECOUPON_TEST_POSTGRES";
+
+    private readonly string _database = "sectest_" + Guid.NewGuid().ToString("N")[..16];
+    private string? _adminConnectionString;
+
+    public override string Name => "PostgreSQL";
+
+    protected override StorageProvider Provider => StorageProvider.PostgreSql;
+
+    public string? ConnectionString { get; private set; }
+
+    public static string? Configured => Environment.GetEnvironmentVariable(Variable) is { Length: > 0 } value ? value : null;
+
+    protected override Exception SkipOrFail() =>
+        string.Equals(Environment.GetEnvironmentVariable("CI"), "true", StringComparison.OrdinalIgnoreCase)
+            ? new InvalidOperationException($"CI=true but {Variable} is not set: the PostgreSQL suite must run in CI.")
+            : new SkipException($"PostgreSQL tests skipped: set {Variable} to an owner connection string (./test.sh starts a throw-away cluster and sets it).");
+
+    protected override async Task<string?> CreateDatabaseAsync()
+    {
+        _adminConnectionString = Configured;
+        if (_adminConnectionString is null)
+        {
+            return null;
+        }
+        await using (var connection = new NpgsqlConnection(_adminConnectionString))
+        {
+            await connection.OpenAsync();
+            await using var command = connection.CreateCommand();
+            command.CommandText = $"CREATE DATABASE {_database}";
+            await command.ExecuteNonQueryAsync();
+        }
+        ConnectionString = new NpgsqlConnectionStringBuilder(_adminConnectionString) { Database = _database, MaxPoolSize = 40 }.ToString();
+        return ConnectionString;
+    }
+
+    public override async Task<long> CountAsync(StoredRows rows, string tenantId, string? couponId = null)
+    {
+        // Row-level security binds even the owner (FORCE), so the counting session names the tenant it counts.
+        await using var connection = new NpgsqlConnection(ConnectionString ?? throw SkipOrFail());
+        await connection.OpenAsync();
+        await using var command = connection.CreateCommand();
+        command.CommandText = "SELECT set_config('smartecoupon.tenant_id', @tenant, false); " + CountSql(rows);
+        command.Parameters.AddWithValue("tenant", tenantId);
+        command.Parameters.AddWithValue("coupon", (object?)couponId ?? DBNull.Value);
+        await using var reader = await command.ExecuteReaderAsync();
+        await reader.NextResultAsync();
+        await reader.ReadAsync();
+        return reader.GetInt64(0);
+    }
+
+    public override async Task DisposeAsync()
+    {
+        await base.DisposeAsync();
+        if (_adminConnectionString is null)
+        {
+            return;
+        }
+        NpgsqlConnection.ClearAllPools();
+        await using var connection = new NpgsqlConnection(_adminConnectionString);
+        await connection.OpenAsync();
+        await using var command = connection.CreateCommand();
+        command.CommandText = $"DROP DATABASE IF EXISTS {_database} WITH (FORCE)";
+        await command.ExecuteNonQueryAsync();
+    }
+}
