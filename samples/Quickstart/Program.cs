@@ -1,40 +1,36 @@
 using Microsoft.Extensions.DependencyInjection;
+using SmartECoupon.Auditing;
 using SmartECoupon.Coupons;
 using SmartECoupon.Redemptions;
+using SmartECoupon.Storage.EfCore;
 using SmartECoupon.Tenancy;
 
-// Register SmartECoupon; its options are checked when the provider starts.
-using var services = new ServiceCollection().AddSmartECoupon().Services.BuildServiceProvider();
+// SmartECoupon on its embedded SQLite storage; the schema is created (or brought up to date) at start.
+var services = new ServiceCollection();
+services.AddSmartECoupon().AddEntityFrameworkCoreStores(o => o.ConnectionString = "Data Source=quickstart.db");
+await using var provider = services.BuildServiceProvider();
+await provider.GetRequiredService<SmartECouponStorage>().MigrateAsync();
 
-// A coupon: checked and normalised by the input rules. A date alone means that whole day in the tenant's zone.
-var draft = new CouponDraft
+// A tenant (a business) with its first administrator; everything below happens inside that tenant.
+var tenant = (await provider.GetRequiredService<TenantService>()
+    .CreateAsync("さくらカフェ", TenantPlan.Standard, "山田 花子", Actor.System("quickstart"))).Value!;
+using var scope = provider.GetRequiredService<ITenantContext>().BeginScope(tenant.Tenant.Id);
+var admin = Actor.Member(tenant.Admin.Id);
+
+// A coupon: at most 100 uses, one per customer, valid through the last day of 2099 in Tokyo.
+var coupons = provider.GetRequiredService<CouponService>();
+var coupon = (await coupons.CreateAsync(new CouponDraft
 {
     Title = "秋のドリンクフェア",
     Benefit = "ドリンク1杯無料",
     ValidUntil = ValidityBound.FromDate(new DateOnly(2099, 12, 31)),
     TotalLimit = 100,
-};
-var content = CouponRules.Validate(draft, new(), TenantTimeZones.Find("Asia/Tokyo"), out var errors);
-if (errors.Count > 0)
-{
-    throw new InvalidOperationException(string.Join(", ", errors.Select(e => e.Code)));
-}
-var coupon = content.ApplyTo(new Coupon { TenantId = "tnt_demo", Id = "cpn_demo", Title = "", Benefit = "" }) with
-{
-    Status = CouponStatus.Published,
-};
+}, admin)).Value!;
+await coupons.PublishAsync(coupon.Id, admin);
 
-// A one-time code from the look-alike-free alphabet; typed in lower case and full width, it still matches.
-var code = services.GetRequiredService<CouponCodeGenerator>().Next();
-var typed = string.Concat(code.ToLowerInvariant().Select(c => (char)(c + 0xFEE0)));
-Console.WriteLine($"code {code} typed as {typed} matches: {CouponCodes.Normalize(typed) == code}");
-
-// The redemption rules, in the contract's order, answer with a reason code instead of throwing.
-var snapshot = new RedemptionSnapshot
-{
-    Coupon = coupon,
-    Method = RedemptionMethod.OneTimeCode,
-    OneTimeCode = new OneTimeCode { TenantId = coupon.TenantId, Code = code, CouponId = coupon.Id },
-};
-Console.WriteLine($"now: {RedemptionRules.Evaluate(snapshot, storeId: null, DateTimeOffset.UtcNow)?.ToCode() ?? "redeemable"}");
-Console.WriteLine($"sold out: {RedemptionRules.Evaluate(snapshot with { Coupon = coupon with { RedeemedCount = 100 } }, null, DateTimeOffset.UtcNow)?.ToCode()}");
+// A customer receives a ticket; at the counter, staff type its code (any case or width). A second use is refused.
+var ticket = (await coupons.IssueTicketAsync(coupon.Id, "customer-1", admin)).Value!.Ticket;
+var redemptions = provider.GetRequiredService<RedemptionService>();
+var first = await redemptions.RedeemAsync(RedemptionRequest.ForCode(ticket.Code.ToLowerInvariant()), admin, RedemptionChannel.Api);
+var second = await redemptions.RedeemAsync(RedemptionRequest.ForCode(ticket.Code), admin, RedemptionChannel.Api);
+Console.WriteLine($"ticket {ticket.Code}: first use {first.Value!.Outcome!.Kind}, second use {second.Value!.Outcome!.Refusal?.ToCode()}");
