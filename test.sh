@@ -13,7 +13,9 @@ mkdir -p "$work"
 # Under CI=true a PostgreSQL that cannot start fails the run; elsewhere its tests are skipped with a message.
 cluster=""
 if [ -z "${SMARTECOUPON_TEST_POSTGRES:-}" ]; then
-  cluster="$work/pg-$$"
+  # A folder of its own under /tmp: the postgres user must reach it, which it may not inside this checkout.
+  cluster=$(mktemp -d "${TMPDIR:-/tmp}/smartecoupon-pg.XXXXXX")
+  chmod 755 "$cluster"
   trap 'eng/postgres.sh stop "$cluster"; rm -rf "$cluster"' EXIT
   port=${SMARTECOUPON_TEST_POSTGRES_PORT:-54330}
   while (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null; do port=$((port + 1)); done

@@ -11,7 +11,7 @@ bin=$(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -n1)
 [ -x "$bin/pg_ctl" ] || { echo "PostgreSQL binaries not found under /usr/lib/postgresql" >&2; exit 1; }
 
 as_postgres() {
-  if [ "$(id -un)" = postgres ]; then "$@"; else su postgres -s /bin/bash -c "$(printf '%q ' "$@")"; fi
+  if [ "$(id -un)" = postgres ]; then "$@"; else su postgres -s /bin/bash -c "cd / && $(printf '%q ' "$@")"; fi
 }
 
 case "$command" in
