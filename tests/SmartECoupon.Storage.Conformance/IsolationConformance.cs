@@ -26,12 +26,7 @@ public abstract class IsolationConformance(IStorageHarness harness) : Conformanc
         }
         var coupon = await PublishedCouponAsync(a, totalLimit: 10, sharedCode: "ISOLATE1", storeIds: [store.Id]);
         var ticket = await TicketAsync(a, coupon.Id, "a-user");
-        string code;
-        using (In(a))
-        {
-            await Get<CouponService>().GenerateCodesAsync(coupon.Id, 5, a.Admin);
-            code = (await Get<IOneTimeCodeRepository>().ListAsync(coupon.Id, new PageRequest(1))).Items[0].Code;
-        }
+        var code = await OneTimeCodeAsync(a, coupon.Id, 5);
         var redemption = (await RedeemAsync(a, RedemptionRequest.ForTicketToken(ticket.Token, store.Id))).Redemption!;
         return new TenantAData(a, coupon, ticket, code, redemption, staff, store);
     }

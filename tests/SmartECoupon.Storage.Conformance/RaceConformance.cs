@@ -94,12 +94,7 @@ public abstract class RaceConformance(IStorageHarness harness) : ConformanceTest
     {
         var tenant = await NewTenantAsync();
         var coupon = await PublishedCouponAsync(tenant);
-        string code;
-        using (In(tenant))
-        {
-            await Get<CouponService>().GenerateCodesAsync(coupon.Id, 1, tenant.Admin);
-            code = (await Get<IOneTimeCodeRepository>().ListAsync(coupon.Id, new PageRequest(1))).Items[0].Code;
-        }
+        var code = await OneTimeCodeAsync(tenant, coupon.Id, 1);
 
         var outcomes = await RaceAsync(50, Workers, _ => RedeemAsync(tenant, RedemptionRequest.ForCode(code)));
 

@@ -41,12 +41,7 @@ public abstract class RedemptionConformance(IStorageHarness harness) : Conforman
     {
         var tenant = await NewTenantAsync();
         var coupon = await PublishedCouponAsync(tenant);
-        string code;
-        using (In(tenant))
-        {
-            await Get<CouponService>().GenerateCodesAsync(coupon.Id, 3, tenant.Admin);
-            code = (await Get<IOneTimeCodeRepository>().ListAsync(coupon.Id, new PageRequest(1))).Items[0].Code;
-        }
+        var code = await OneTimeCodeAsync(tenant, coupon.Id, 3);
 
         var first = await RedeemAsync(tenant, RedemptionRequest.ForCode(code.ToLowerInvariant()));
         var second = await RedeemAsync(tenant, RedemptionRequest.ForCode(code));
@@ -234,12 +229,7 @@ public abstract class RedemptionConformance(IStorageHarness harness) : Conforman
     {
         var tenant = await NewTenantAsync();
         var coupon = await PublishedCouponAsync(tenant);
-        string code;
-        using (In(tenant))
-        {
-            await Get<CouponService>().GenerateCodesAsync(coupon.Id, 1, tenant.Admin);
-            code = (await Get<IOneTimeCodeRepository>().ListAsync(coupon.Id, new PageRequest(1))).Items[0].Code;
-        }
+        var code = await OneTimeCodeAsync(tenant, coupon.Id, 1);
         var first = (await RedeemAsync(tenant, RedemptionRequest.ForCode(code))).Redemption!;
         using (In(tenant))
         {

@@ -116,6 +116,16 @@ public abstract class ConformanceTest(IStorageHarness harness)
         }
     }
 
+    /// <summary>Generates <paramref name="count"/> one-time codes for a coupon and returns the first, in code order.</summary>
+    protected async Task<string> OneTimeCodeAsync(TestTenant tenant, string couponId, int count = 1)
+    {
+        using (In(tenant))
+        {
+            Assert.Equal(count, (await Get<CouponService>().GenerateCodesAsync(couponId, count, tenant.Admin)).Value);
+            return (await Get<IOneTimeCodeRepository>().ListAsync(couponId, new PageRequest(1))).Items[0].Code;
+        }
+    }
+
     /// <summary>Redeems in the current tenant and returns the outcome.</summary>
     protected async Task<RedemptionOutcome> RedeemAsync(TestTenant tenant, RedemptionRequest request)
     {

@@ -57,16 +57,9 @@ internal sealed class EfCouponRepository(SmartECouponDbContextFactory factory) :
 
     public async Task<Page<Coupon>> ListAsync(PageRequest page, CancellationToken cancellationToken = default)
     {
-        var after = Paging.After(page);
         var db = Factory.ForTenant();
         await using var dbScope = db.ConfigureAwait(false);
-        var query = db.Coupons.AsNoTracking();
-        if (after is not null)
-        {
-            query = query.Where(c => c.Id.CompareTo(after) > 0);
-        }
-        var rows = await query.OrderBy(c => c.Id).Take(page.Limit + 1).ToListAsync(cancellationToken).ConfigureAwait(false);
-        return Paging.Of(rows, page.Limit, r => r.Id, RowMapping.ToDomain);
+        return await Paging.ListAsync(db.Coupons.AsNoTracking(), r => r.Id, page, RowMapping.ToDomain, cancellationToken).ConfigureAwait(false);
     }
 
     public async Task<CouponWrite> UpdateAsync(Coupon coupon, int expectedVersion, AuditEntry audit, CancellationToken cancellationToken = default)

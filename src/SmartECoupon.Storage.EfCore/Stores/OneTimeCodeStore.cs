@@ -101,15 +101,8 @@ internal sealed class EfOneTimeCodeRepository(SmartECouponDbContextFactory facto
 
     public async Task<Page<OneTimeCode>> ListAsync(string couponId, PageRequest page, CancellationToken cancellationToken = default)
     {
-        var after = Paging.After(page);
         var db = Factory.ForTenant();
         await using var dbScope = db.ConfigureAwait(false);
-        var query = db.Codes.AsNoTracking().Where(c => c.CouponId == couponId && c.Kind == CodeKinds.OneTime);
-        if (after is not null)
-        {
-            query = query.Where(c => c.Code.CompareTo(after) > 0);
-        }
-        var rows = await query.OrderBy(c => c.Code).Take(page.Limit + 1).ToListAsync(cancellationToken).ConfigureAwait(false);
-        return Paging.Of(rows, page.Limit, r => r.Code, RowMapping.ToOneTimeCode);
+        return await Paging.ListAsync(db.Codes.AsNoTracking().Where(c => c.CouponId == couponId && c.Kind == CodeKinds.OneTime), r => r.Code, page, RowMapping.ToOneTimeCode, cancellationToken).ConfigureAwait(false);
     }
 }

@@ -190,16 +190,9 @@ internal sealed class EfRedemptionRepository(SmartECouponDbContextFactory factor
 
     public async Task<Page<Redemption>> ListAsync(PageRequest page, CancellationToken cancellationToken = default)
     {
-        var after = Paging.After(page);
         var db = Factory.ForTenant();
         await using var dbScope = db.ConfigureAwait(false);
-        var query = db.Redemptions.AsNoTracking();
-        if (after is not null)
-        {
-            query = query.Where(r => r.Id.CompareTo(after) > 0);
-        }
-        var rows = await query.OrderBy(r => r.Id).Take(page.Limit + 1).ToListAsync(cancellationToken).ConfigureAwait(false);
-        return Paging.Of(rows, page.Limit, r => r.Id, RowMapping.ToDomain);
+        return await Paging.ListAsync(db.Redemptions.AsNoTracking(), r => r.Id, page, RowMapping.ToDomain, cancellationToken).ConfigureAwait(false);
     }
 }
 

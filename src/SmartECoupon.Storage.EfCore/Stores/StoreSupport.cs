@@ -1,4 +1,5 @@
 using System.Data.Common;
+using System.Linq.Expressions;
 using System.Text;
 using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore;
@@ -47,7 +48,7 @@ internal static class Paging
 {
     private const string Version = "v1:";
 
-    public static string? After(PageRequest page)
+    private static string? After(PageRequest page)
     {
         if (page.Cursor is null)
         {
@@ -64,7 +65,26 @@ internal static class Paging
         }
     }
 
-    public static Page<T> Of<TRow, T>(List<TRow> rows, int limit, Func<TRow, string> key, Func<TRow, T> map)
+    /// <summary>
+    /// One page of <paramref name="query"/> ordered by <paramref name="key"/>: the rows after the cursor, and one more to
+    /// tell whether a next page exists.
+    /// </summary>
+    public static async Task<Page<T>> ListAsync<TRow, T>(IQueryable<TRow> query, Expression<Func<TRow, string>> key, PageRequest page, Func<TRow, T> map, CancellationToken cancellationToken)
+    {
+        if (After(page) is { } after)
+        {
+            // key(row).CompareTo(after) > 0, with `after` read through a member so that EF sends it as a parameter.
+            var bound = Expression.Property(Expression.Constant(new CursorValue(after)), nameof(CursorValue.Value));
+            var compare = Expression.Call(key.Body, typeof(string).GetMethod(nameof(string.CompareTo), [typeof(string)])!, bound);
+            query = query.Where(Expression.Lambda<Func<TRow, bool>>(Expression.GreaterThan(compare, Expression.Constant(0)), key.Parameters));
+        }
+        var rows = await query.OrderBy(key).Take(page.Limit + 1).ToListAsync(cancellationToken).ConfigureAwait(false);
+        return Of(rows, page.Limit, key.Compile(), map);
+    }
+
+    private sealed record CursorValue(string Value);
+
+    private static Page<T> Of<TRow, T>(List<TRow> rows, int limit, Func<TRow, string> key, Func<TRow, T> map)
     {
         var hasMore = rows.Count > limit;
         var items = rows.Take(limit).Select(map).ToList();

@@ -35,8 +35,8 @@ internal sealed class EfTenantRepository(SmartECouponDbContextFactory factory, C
 
     public async Task<Page<Tenant>> ListAsync(PageRequest page, CancellationToken cancellationToken = default)
     {
-        var rows = await crossTenant.ListTenantsAsync(Paging.After(page), page.Limit + 1, cancellationToken).ConfigureAwait(false);
-        return Paging.Of(rows, page.Limit, r => r.TenantId, RowMapping.ToDomain);
+        var rows = await crossTenant.ListTenantsAsync(page, cancellationToken).ConfigureAwait(false);
+        return new Page<Tenant>(rows.Items.Select(RowMapping.ToDomain).ToList(), rows.NextCursor);
     }
 }
 
@@ -141,16 +141,9 @@ internal sealed class EfMemberRepository(SmartECouponDbContextFactory factory) :
 
     public async Task<Page<Member>> ListAsync(PageRequest page, CancellationToken cancellationToken = default)
     {
-        var after = Paging.After(page);
         var db = Factory.ForTenant();
         await using var dbScope = db.ConfigureAwait(false);
-        var query = db.Members.AsNoTracking();
-        if (after is not null)
-        {
-            query = query.Where(m => m.Id.CompareTo(after) > 0);
-        }
-        var rows = await query.OrderBy(m => m.Id).Take(page.Limit + 1).ToListAsync(cancellationToken).ConfigureAwait(false);
-        return Paging.Of(rows, page.Limit, r => r.Id, RowMapping.ToDomain);
+        return await Paging.ListAsync(db.Members.AsNoTracking(), r => r.Id, page, RowMapping.ToDomain, cancellationToken).ConfigureAwait(false);
     }
 
     public async Task<bool> RemoveAsync(string memberId, AuditEntry audit, CancellationToken cancellationToken = default)
@@ -220,16 +213,9 @@ internal sealed class EfStoreRepository(SmartECouponDbContextFactory factory) : 
 
     public async Task<Page<Store>> ListAsync(PageRequest page, CancellationToken cancellationToken = default)
     {
-        var after = Paging.After(page);
         var db = Factory.ForTenant();
         await using var dbScope = db.ConfigureAwait(false);
-        var query = db.Stores.AsNoTracking();
-        if (after is not null)
-        {
-            query = query.Where(s => s.Id.CompareTo(after) > 0);
-        }
-        var rows = await query.OrderBy(s => s.Id).Take(page.Limit + 1).ToListAsync(cancellationToken).ConfigureAwait(false);
-        return Paging.Of(rows, page.Limit, r => r.Id, RowMapping.ToDomain);
+        return await Paging.ListAsync(db.Stores.AsNoTracking(), r => r.Id, page, RowMapping.ToDomain, cancellationToken).ConfigureAwait(false);
     }
 
     public async Task<IReadOnlyList<string>> FindExistingAsync(IReadOnlyCollection<string> storeIds, CancellationToken cancellationToken = default)
@@ -262,16 +248,9 @@ internal sealed class EfAuditLog(SmartECouponDbContextFactory factory) : EfStore
 
     public async Task<Page<AuditEntry>> ListAsync(PageRequest page, CancellationToken cancellationToken = default)
     {
-        var after = Paging.After(page);
         var db = Factory.ForTenant();
         await using var dbScope = db.ConfigureAwait(false);
-        var query = db.AuditEntries.AsNoTracking();
-        if (after is not null)
-        {
-            query = query.Where(a => a.Id.CompareTo(after) > 0);
-        }
-        var rows = await query.OrderBy(a => a.Id).Take(page.Limit + 1).ToListAsync(cancellationToken).ConfigureAwait(false);
-        return Paging.Of(rows, page.Limit, r => r.Id, RowMapping.ToDomain);
+        return await Paging.ListAsync(db.AuditEntries.AsNoTracking(), r => r.Id, page, RowMapping.ToDomain, cancellationToken).ConfigureAwait(false);
     }
 }
 

@@ -23,16 +23,11 @@ internal sealed class CrossTenantAccess(SmartECouponDbContextFactory factory)
     }
 
     /// <summary>Operators list tenants.</summary>
-    public async Task<List<TenantRow>> ListTenantsAsync(string? afterTenantId, int take, CancellationToken cancellationToken)
+    public async Task<Page<TenantRow>> ListTenantsAsync(PageRequest page, CancellationToken cancellationToken)
     {
         var db = factory.Create(SessionScope.AllTenants);
         await using var dbScope = db.ConfigureAwait(false);
-        var query = db.Tenants.IgnoreQueryFilters(TenantFilter).AsNoTracking();
-        if (afterTenantId is not null)
-        {
-            query = query.Where(t => t.TenantId.CompareTo(afterTenantId) > 0);
-        }
-        return await query.OrderBy(t => t.TenantId).Take(take).ToListAsync(cancellationToken).ConfigureAwait(false);
+        return await Stores.Paging.ListAsync(db.Tenants.IgnoreQueryFilters(TenantFilter).AsNoTracking(), t => t.TenantId, page, t => t, cancellationToken).ConfigureAwait(false);
     }
 
     /// <summary>
