@@ -27,6 +27,15 @@ public sealed class InputPolicyOptions
     /// <summary>A user key: required, 1–128 characters.</summary>
     public FieldPolicy UserKey { get; } = new() { Required = true, MinLength = 1, MaxLength = 128, MaxUtf16Length = 256 };
 
+    /// <summary>A maintenance notice's title: required, 1–100 characters.</summary>
+    public FieldPolicy NoticeTitle { get; } = new() { Required = true, MinLength = 1, MaxLength = 100 };
+
+    /// <summary>A maintenance notice's body: 0–2000 characters, line breaks allowed.</summary>
+    public FieldPolicy NoticeBody { get; } = new() { MaxLength = 2000, AllowLineBreaks = true };
+
+    /// <summary>The reason of an emergency notice: 0–500 characters (required for an emergency).</summary>
+    public FieldPolicy NoticeReason { get; } = new() { MaxLength = 500, AllowLineBreaks = true };
+
     /// <summary>Every policy with its name, for validation of the options and for documentation.</summary>
     public IEnumerable<KeyValuePair<string, FieldPolicy>> All()
     {
@@ -37,5 +46,8 @@ public sealed class InputPolicyOptions
         yield return new(nameof(CouponBenefit), CouponBenefit);
         yield return new(nameof(CouponDescription), CouponDescription);
         yield return new(nameof(UserKey), UserKey);
+        yield return new(nameof(NoticeTitle), NoticeTitle);
+        yield return new(nameof(NoticeBody), NoticeBody);
+        yield return new(nameof(NoticeReason), NoticeReason);
     }
 }
