@@ -1,5 +1,8 @@
+using SmartECoupon.Calendar;
 using SmartECoupon.Coupons;
 using SmartECoupon.Idempotency;
+using SmartECoupon.Operations;
+using SmartECoupon.Retention;
 using SmartECoupon.Tenancy;
 using SmartECoupon.Validation;
 
@@ -29,6 +32,21 @@ public sealed class SmartECouponOptions
 
     /// <summary>The policy of every text field.</summary>
     public InputPolicyOptions Fields { get; } = new();
+
+    /// <summary>The business calendar (support hours, and the business days that count toward a purge).</summary>
+    public BusinessCalendarOptions Calendar { get; } = new();
+
+    /// <summary>How long data is kept.</summary>
+    public RetentionOptions Retention { get; } = new();
+
+    /// <summary>Backups.</summary>
+    public BackupOptions Backups { get; } = new();
+
+    /// <summary>Uploaded files.</summary>
+    public UploadOptions Uploads { get; } = new();
+
+    /// <summary>The availability report.</summary>
+    public AvailabilityOptions Availability { get; } = new();
 
     /// <summary>What a request refused by the per-tenant concurrency limit is told to wait. Default 1 second.</summary>
     public TimeSpan ConcurrencyRetryAfter { get; set; } = TimeSpan.FromSeconds(1);

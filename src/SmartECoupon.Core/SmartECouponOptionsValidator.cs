@@ -76,6 +76,40 @@ internal sealed class SmartECouponOptionsValidator : IValidateOptions<SmartECoup
             }
         }
 
+        failures.AddRange(SmartECoupon.Calendar.BusinessCalendar.Validate(options.Calendar).Select(p => "Calendar:" + p));
+        if (options.Retention.PurgeAfterBusinessDays is < 1 or > 60)
+        {
+            failures.Add($"Retention:PurgeAfterBusinessDays must be between 1 and 60 (was {options.Retention.PurgeAfterBusinessDays}).");
+        }
+        if (options.Retention.BackupGenerations is < 1 or > 365)
+        {
+            failures.Add($"Retention:BackupGenerations must be between 1 and 365 (was {options.Retention.BackupGenerations}).");
+        }
+        if (options.Retention.AuditRetention is { } audit && audit < TimeSpan.FromDays(1))
+        {
+            failures.Add("Retention:AuditRetention must be at least one day, or empty to keep entries until the tenant is purged.");
+        }
+        if (string.IsNullOrWhiteSpace(options.Backups.Folder) || string.IsNullOrWhiteSpace(options.Uploads.Folder))
+        {
+            failures.Add("Backups:Folder and Uploads:Folder must name folders.");
+        }
+        if (!TimeOnly.TryParseExact(options.Backups.DailyAt, "HH:mm", System.Globalization.CultureInfo.InvariantCulture, System.Globalization.DateTimeStyles.None, out _))
+        {
+            failures.Add($"Backups:DailyAt must be HH:mm (was '{options.Backups.DailyAt}').");
+        }
+        if (!TenantTimeZones.TryFind(options.Backups.TimeZoneId, out _))
+        {
+            failures.Add($"Backups:TimeZoneId: the time zone '{options.Backups.TimeZoneId}' does not exist on this machine.");
+        }
+        if (options.Backups.LeaseDuration < TimeSpan.FromMinutes(1))
+        {
+            failures.Add("Backups:LeaseDuration must be at least one minute.");
+        }
+        if (options.Availability.TargetPercent is <= 0 or > 100 || options.Availability.MinimumOutage < TimeSpan.Zero)
+        {
+            failures.Add("Availability:TargetPercent must be in (0, 100] and MinimumOutage not negative.");
+        }
+
         if (options.ConcurrencyRetryAfter < TimeSpan.FromSeconds(1))
         {
             failures.Add("ConcurrencyRetryAfter must be at least 1 second: Retry-After is sent in whole seconds.");

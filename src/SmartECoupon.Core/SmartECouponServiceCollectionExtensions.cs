@@ -2,7 +2,9 @@ using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
 using SmartECoupon;
+using SmartECoupon.Calendar;
 using SmartECoupon.Coupons;
+using SmartECoupon.Retention;
 using SmartECoupon.Tenancy;
 
 namespace Microsoft.Extensions.DependencyInjection;
@@ -37,6 +39,12 @@ public static class SmartECouponServiceCollectionExtensions
         services.TryAddSingleton<SmartECoupon.Stores.StoreService>();
         services.TryAddSingleton<CouponService>();
         services.TryAddSingleton<SmartECoupon.Redemptions.RedemptionService>();
+        services.TryAddSingleton(sp => BusinessCalendar.Create(sp.GetRequiredService<IOptions<SmartECouponOptions>>().Value.Calendar));
+        services.TryAddSingleton<IPurgeLedger>(sp => new FilePurgeLedger(sp.GetRequiredService<IOptions<SmartECouponOptions>>().Value.Backups.Folder));
+        services.TryAddSingleton<ICouponImageStore>(sp => new FileCouponImageStore(sp.GetRequiredService<IOptions<SmartECouponOptions>>().Value.Uploads.Folder));
+        services.TryAddSingleton<TenantPurgeService>();
+        services.TryAddSingleton<BackupService>();
+        services.TryAddSingleton<RetentionSweeper>();
         return new SmartECouponBuilder(services);
     }
 

@@ -8,6 +8,7 @@ using Microsoft.Extensions.Options;
 using SmartECoupon;
 using SmartECoupon.Storage;
 using SmartECoupon.Storage.EfCore;
+using SmartECoupon.Storage.EfCore.Backup;
 using SmartECoupon.Storage.EfCore.Stores;
 using SmartECoupon.Storage.EfCore.Tenancy;
 using SmartECoupon.Tenancy;
@@ -90,6 +91,11 @@ public static class EfCoreStorageBuilderExtensions
         services.TryAddSingleton<IIdempotencyRepository, EfIdempotencyRepository>();
         services.TryAddSingleton<IAuditLog, EfAuditLog>();
         services.TryAddSingleton<ITenantDirectory, EfTenantDirectory>();
+        services.TryAddSingleton<ITenantPurgeStore, EfTenantPurgeStore>();
+        services.TryAddSingleton<IJobLease, EfJobLease>();
+        services.TryAddSingleton<IDatabaseBackup>(sp => sp.GetRequiredService<IOptions<EfCoreStorageOptions>>().Value.Provider == StorageProvider.PostgreSql
+            ? new PostgreSqlDatabaseBackup(sp.GetRequiredService<IOptions<EfCoreStorageOptions>>())
+            : new SqliteDatabaseBackup(sp.GetRequiredService<IOptions<EfCoreStorageOptions>>(), sp.GetRequiredService<SqliteWriteGate>()));
         return builder;
     }
 

@@ -30,6 +30,12 @@ public sealed class EfCoreStorageOptions
     /// </summary>
     public string SqliteSynchronous { get; set; } = "FULL";
 
+    /// <summary>
+    /// PostgreSQL: the folder of <c>pg_dump</c> and <c>pg_restore</c> for backups. Default: the newest under
+    /// <c>/usr/lib/postgresql/*/bin</c>, else the ones on the PATH.
+    /// </summary>
+    public string? PostgreSqlBinFolder { get; set; }
+
     /// <summary>How long a command (or a wait for SQLite's write lock) may take. Default 30 seconds.</summary>
     public TimeSpan CommandTimeout { get; set; } = TimeSpan.FromSeconds(30);
 

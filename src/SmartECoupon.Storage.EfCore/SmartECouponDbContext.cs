@@ -58,6 +58,8 @@ public abstract class SmartECouponDbContext : DbContext
     internal DbSet<IdempotencyRow> IdempotencyRecords => Set<IdempotencyRow>();
     internal DbSet<AuditRow> AuditEntries => Set<AuditRow>();
     internal DbSet<DirectoryRow> Directory => Set<DirectoryRow>();
+    internal DbSet<PurgeRecordRow> PurgeRecords => Set<PurgeRecordRow>();
+    internal DbSet<JobLeaseRow> JobLeases => Set<JobLeaseRow>();
 
     /// <inheritdoc />
     protected override void OnModelCreating(ModelBuilder modelBuilder)

@@ -3,6 +3,7 @@ using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
+using Npgsql;
 using SmartECoupon.Storage.EfCore.Tenancy;
 
 namespace SmartECoupon.Storage.EfCore;
@@ -38,6 +39,12 @@ public sealed partial class SmartECouponStorage
         var db = _factory.Create(SessionScope.Owner);
         await using var dbScope = db.ConfigureAwait(false);
         db.Database.SetCommandTimeout(TimeSpan.FromMinutes(5));
+        // Instances starting together must not both apply a migration. SQLite serialises through EF Core's own lock;
+        // on PostgreSQL a session-level advisory lock, held on a connection of its own, covers the whole run.
+        IAsyncDisposable migrationLock = _options.Provider == StorageProvider.PostgreSql
+            ? await PostgreSqlMigrationLock.AcquireAsync(_options.EffectiveConnectionString, cancellationToken).ConfigureAwait(false)
+            : PostgreSqlMigrationLock.None;
+        await using var lockScope = migrationLock.ConfigureAwait(false);
         var pending = (await db.Database.GetPendingMigrationsAsync(cancellationToken).ConfigureAwait(false)).ToList();
         await db.Database.MigrateAsync(cancellationToken).ConfigureAwait(false);
         Log.Migrated(_logger, _options.Provider, pending.Count);
@@ -70,36 +77,16 @@ public sealed partial class SmartECouponStorage
 
     private async Task PrepareRequestRoleAsync(SmartECouponDbContext db, CancellationToken cancellationToken)
     {
-        var role = PostgreSqlSessionInterceptor.QuoteIdentifier(_options.RequestRole);
-        var roleLiteral = _options.RequestRole.Replace("'", "''", StringComparison.Ordinal);
-        // Row-level security binds this role: it owns no table and cannot bypass policies. The login that migrates may
-        // SET ROLE to it. Everything here is idempotent and serialised across instances by an advisory lock.
-        var sql = string.Format(CultureInfo.InvariantCulture, """
-            SELECT pg_advisory_xact_lock(hashtext('smartecoupon.prepare_request_role'));
-            DO $$
-            BEGIN
-              -- Roles belong to the cluster, advisory locks to one database: another database's set-up may create the
-              -- role at the same moment, which is as good as creating it here.
-              BEGIN
-                IF NOT EXISTS (SELECT FROM pg_roles WHERE rolname = '{1}') THEN
-                  CREATE ROLE {0} NOLOGIN NOSUPERUSER NOBYPASSRLS NOCREATEDB NOCREATEROLE;
-                END IF;
-              EXCEPTION WHEN duplicate_object OR unique_violation THEN
-                NULL;
-              END;
-              IF NOT pg_has_role(current_user, '{1}', 'MEMBER') THEN
-                EXECUTE format('GRANT %I TO %I', '{1}', current_user);
-              END IF;
-            END $$;
-            GRANT USAGE ON SCHEMA public TO {0};
-            GRANT SELECT, INSERT, UPDATE, DELETE ON ALL TABLES IN SCHEMA public TO {0};
-            GRANT USAGE, SELECT ON ALL SEQUENCES IN SCHEMA public TO {0};
-            REVOKE ALL ON TABLE "__EFMigrationsHistory" FROM {0};
-            """, role, roleLiteral);
-        var transaction = await db.Database.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
-        await using var transactionScope = transaction.ConfigureAwait(false);
-        await db.Database.ExecuteSqlRawAsync(sql, cancellationToken).ConfigureAwait(false);
-        await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
+        var connection = (NpgsqlConnection)db.Database.GetDbConnection();
+        await db.Database.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            await PostgreSqlRequestRole.PrepareAsync(connection, _options.RequestRole, cancellationToken).ConfigureAwait(false);
+        }
+        finally
+        {
+            await db.Database.CloseConnectionAsync().ConfigureAwait(false);
+        }
         Log.RequestRolePrepared(_logger, _options.RequestRole);
     }
 
@@ -124,5 +111,60 @@ public sealed partial class SmartECouponStorage
 
         [LoggerMessage(EventId = 2, Level = LogLevel.Information, Message = "PostgreSQL request role {Role} is ready.")]
         public static partial void RequestRolePrepared(ILogger logger, string role);
+    }
+}
+
+/// <summary>A PostgreSQL advisory lock held for the time migrations run.</summary>
+internal sealed class PostgreSqlMigrationLock : IAsyncDisposable
+{
+    private readonly NpgsqlConnection _connection;
+
+    private PostgreSqlMigrationLock(NpgsqlConnection connection) => _connection = connection;
+
+    /// <summary>No lock (SQLite, where EF Core's own migration lock serialises instances).</summary>
+    public static IAsyncDisposable None { get; } = new NoLock();
+
+    private sealed class NoLock : IAsyncDisposable
+    {
+        public ValueTask DisposeAsync() => ValueTask.CompletedTask;
+    }
+
+    public static async Task<PostgreSqlMigrationLock> AcquireAsync(string connectionString, CancellationToken cancellationToken)
+    {
+        // Not pooled: a session-level lock must end with its session, and a pooled session lives on after Dispose
+        // (Npgsql resets it only when it is next used).
+        var connection = new NpgsqlConnection(new NpgsqlConnectionStringBuilder(connectionString) { Pooling = false }.ToString());
+        try
+        {
+            await connection.OpenAsync(cancellationToken).ConfigureAwait(false);
+            var command = new NpgsqlCommand("SELECT pg_advisory_lock(hashtext('smartecoupon.migrate'))", connection);
+            await using (command.ConfigureAwait(false))
+            {
+                await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+            }
+            return new PostgreSqlMigrationLock(connection);
+        }
+        catch
+        {
+            await connection.DisposeAsync().ConfigureAwait(false);
+            throw;
+        }
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        try
+        {
+            var command = new NpgsqlCommand("SELECT pg_advisory_unlock(hashtext('smartecoupon.migrate'))", _connection);
+            await using (command.ConfigureAwait(false))
+            {
+                await command.ExecuteNonQueryAsync().ConfigureAwait(false);
+            }
+        }
+        finally
+        {
+            // Closing the (unpooled) session releases the lock even if the unlock failed.
+            await _connection.DisposeAsync().ConfigureAwait(false);
+        }
     }
 }

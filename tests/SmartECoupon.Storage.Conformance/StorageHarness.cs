@@ -48,6 +48,15 @@ public interface IStorageHarness
 
     /// <summary>Counts rows with SQL on the database itself, not through the stores.</summary>
     Task<long> CountAsync(StoredRows rows, string tenantId, string? couponId = null);
+
+    /// <summary>
+    /// Every place the tenant's id still appears: each table the database's catalogue lists, each text column, any row
+    /// whose value contains the id; as "table.column: rows". Asked of the catalogue, not of a list of known tables.
+    /// </summary>
+    Task<IReadOnlyList<string>> FindTenantTracesAsync(string tenantId);
+
+    /// <summary>The harness's own folder, which the services use for backups, the purge ledger and uploads.</summary>
+    string WorkFolder { get; }
 }
 
 /// <summary>A tenant made for one test, with its first administrator.</summary>

@@ -18,3 +18,8 @@ public sealed class PostgreSqlCouponTests(PostgreSqlHarness harness) : CouponCon
 public sealed class PostgreSqlRedemptionTests(PostgreSqlHarness harness) : RedemptionConformance(harness), IClassFixture<PostgreSqlHarness>;
 public sealed class PostgreSqlRaceTests(PostgreSqlHarness harness) : RaceConformance(harness), IClassFixture<PostgreSqlHarness>;
 public sealed class PostgreSqlIsolationTests(PostgreSqlHarness harness) : IsolationConformance(harness), IClassFixture<PostgreSqlHarness>;
+
+public sealed class SqliteRetentionTests(SqliteHarness harness) : RetentionConformance(harness), IClassFixture<SqliteHarness>;
+public sealed class SqliteBackupTests(SqliteHarness harness) : BackupConformance(harness), IClassFixture<SqliteHarness>;
+public sealed class PostgreSqlRetentionTests(PostgreSqlHarness harness) : RetentionConformance(harness), IClassFixture<PostgreSqlHarness>;
+public sealed class PostgreSqlBackupTests(PostgreSqlHarness harness) : BackupConformance(harness), IClassFixture<PostgreSqlHarness>;

@@ -11,6 +11,8 @@ public abstract class EfHarness : IStorageHarness, IAsyncLifetime
 {
     private ServiceProvider? _services;
 
+    public string WorkFolder { get; } = Path.Combine(Path.GetTempPath(), "smartecoupon-tests", Guid.NewGuid().ToString("N"));
+
     public abstract string Name { get; }
 
     public FakeTimeProvider Time { get; } = new(new DateTimeOffset(2026, 11, 28, 0, 0, 0, TimeSpan.Zero)) { AutoAdvanceAmount = TimeSpan.FromTicks(10) };
@@ -24,6 +26,8 @@ public abstract class EfHarness : IStorageHarness, IAsyncLifetime
     protected virtual Exception SkipOrFail() => new InvalidOperationException($"The {Name} harness did not start.");
 
     public abstract Task<long> CountAsync(StoredRows rows, string tenantId, string? couponId = null);
+
+    public abstract Task<IReadOnlyList<string>> FindTenantTracesAsync(string tenantId);
 
     /// <summary>Whether <see cref="InitializeAsync"/> migrates the new database (turn off to get a pristine one).</summary>
     public bool MigrateOnStart { get; init; } = true;
@@ -49,7 +53,11 @@ public abstract class EfHarness : IStorageHarness, IAsyncLifetime
     {
         var services = new ServiceCollection();
         services.AddSingleton<TimeProvider>(Time);
-        services.AddSmartECoupon().AddEntityFrameworkCoreStores(o =>
+        services.AddSmartECoupon(o =>
+        {
+            o.Backups.Folder = Path.Combine(WorkFolder, "backups");
+            o.Uploads.Folder = Path.Combine(WorkFolder, "uploads");
+        }).AddEntityFrameworkCoreStores(o =>
         {
             o.Provider = Provider;
             o.ConnectionString = connectionString;
@@ -62,6 +70,16 @@ public abstract class EfHarness : IStorageHarness, IAsyncLifetime
         if (_services is not null)
         {
             await _services.DisposeAsync();
+        }
+        try
+        {
+            Directory.Delete(WorkFolder, recursive: true);
+        }
+        catch (IOException)
+        {
+        }
+        catch (UnauthorizedAccessException)
+        {
         }
     }
 
@@ -83,17 +101,15 @@ public abstract class EfHarness : IStorageHarness, IAsyncLifetime
 /// <summary>A SQLite database file of its own in a temporary folder.</summary>
 public sealed class SqliteHarness : EfHarness
 {
-    private readonly string _folder = Path.Combine(Path.GetTempPath(), "smartecoupon-tests", Guid.NewGuid().ToString("N"));
-
     public override string Name => "SQLite";
 
     protected override StorageProvider Provider => StorageProvider.Sqlite;
 
-    public string DatabasePath => Path.Combine(_folder, "smartecoupon.db");
+    public string DatabasePath => Path.Combine(WorkFolder, "smartecoupon.db");
 
     protected override Task<string?> CreateDatabaseAsync()
     {
-        Directory.CreateDirectory(_folder);
+        Directory.CreateDirectory(WorkFolder);
         return Task.FromResult<string?>($"Data Source={DatabasePath}");
     }
 
@@ -108,17 +124,39 @@ public sealed class SqliteHarness : EfHarness
         return Convert.ToInt64(await command.ExecuteScalarAsync(), System.Globalization.CultureInfo.InvariantCulture);
     }
 
+    public override async Task<IReadOnlyList<string>> FindTenantTracesAsync(string tenantId)
+    {
+        await using var connection = new SqliteConnection($"Data Source={DatabasePath};Pooling=False");
+        await connection.OpenAsync();
+        var columns = new List<(string Table, string Column)>();
+        await using (var list = connection.CreateCommand())
+        {
+            list.CommandText = "SELECT m.name, p.name FROM sqlite_master m JOIN pragma_table_info(m.name) p WHERE m.type = 'table' AND m.name NOT LIKE 'sqlite_%' AND p.type LIKE '%TEXT%'";
+            await using var reader = await list.ExecuteReaderAsync();
+            while (await reader.ReadAsync())
+            {
+                columns.Add((reader.GetString(0), reader.GetString(1)));
+            }
+        }
+        var traces = new List<string>();
+        foreach (var (table, column) in columns)
+        {
+            await using var count = connection.CreateCommand();
+            count.CommandText = $"SELECT count(*) FROM \"{table}\" WHERE instr(\"{column}\", $tenant) > 0";
+            count.Parameters.AddWithValue("$tenant", tenantId);
+            var rows = (long)(await count.ExecuteScalarAsync())!;
+            if (rows > 0)
+            {
+                traces.Add($"{table}.{column}: {rows}");
+            }
+        }
+        return traces;
+    }
+
     public override async Task DisposeAsync()
     {
-        await base.DisposeAsync();
         SqliteConnection.ClearAllPools();
-        try
-        {
-            Directory.Delete(_folder, recursive: true);
-        }
-        catch (IOException)
-        {
-        }
+        await base.DisposeAsync();
     }
 }
 
@@ -178,6 +216,43 @@ public sealed class PostgreSqlHarness : EfHarness
         await reader.NextResultAsync();
         await reader.ReadAsync();
         return reader.GetInt64(0);
+    }
+
+    public override async Task<IReadOnlyList<string>> FindTenantTracesAsync(string tenantId)
+    {
+        await using var connection = new NpgsqlConnection(ConnectionString ?? throw SkipOrFail());
+        await connection.OpenAsync();
+        // The policies bind the owner too: this session declares the cross-tenant scope, as only the reviewed code does.
+        await using (var scope = new NpgsqlCommand("SELECT set_config('smartecoupon.scope', 'all', false)", connection))
+        {
+            await scope.ExecuteNonQueryAsync();
+        }
+        var columns = new List<(string Table, string Column)>();
+        await using (var list = new NpgsqlCommand("""
+            SELECT c.table_name, c.column_name FROM information_schema.columns c
+            JOIN information_schema.tables t ON t.table_schema = c.table_schema AND t.table_name = c.table_name
+            WHERE c.table_schema = 'public' AND t.table_type = 'BASE TABLE'
+              AND c.data_type IN ('text', 'character varying', 'character', 'json', 'jsonb')
+            """, connection))
+        {
+            await using var reader = await list.ExecuteReaderAsync();
+            while (await reader.ReadAsync())
+            {
+                columns.Add((reader.GetString(0), reader.GetString(1)));
+            }
+        }
+        var traces = new List<string>();
+        foreach (var (table, column) in columns)
+        {
+            await using var count = new NpgsqlCommand($"SELECT count(*) FROM \"{table}\" WHERE position(@tenant in \"{column}\"::text) > 0", connection);
+            count.Parameters.AddWithValue("tenant", tenantId);
+            var rows = (long)(await count.ExecuteScalarAsync())!;
+            if (rows > 0)
+            {
+                traces.Add($"{table}.{column}: {rows}");
+            }
+        }
+        return traces;
     }
 
     public override async Task DisposeAsync()

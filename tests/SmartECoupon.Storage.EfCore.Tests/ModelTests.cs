@@ -9,7 +9,7 @@ namespace SmartECoupon.Storage.EfCore.Tests;
 public class ModelTests
 {
     // Platform tables that belong to no tenant, each for a reason reviewed in CrossTenantAccess.
-    private static readonly Type[] GlobalRows = [typeof(OperatorRow), typeof(DirectoryRow)];
+    private static readonly Type[] GlobalRows = [typeof(OperatorRow), typeof(DirectoryRow), typeof(PurgeRecordRow), typeof(JobLeaseRow)];
 
     public static TheoryData<string> Providers() => ["Sqlite", "PostgreSql"];
 

@@ -24,6 +24,12 @@ public interface ITenantRepository
 
     /// <summary>Lists tenants, oldest first.</summary>
     Task<Page<Tenant>> ListAsync(PageRequest page, CancellationToken cancellationToken = default);
+
+    /// <summary>
+    /// Records a tenant's cancellation (status cancelled, the effective date and the purge date) with its audit entry.
+    /// Returns <see langword="null"/> for an unknown or already purged tenant.
+    /// </summary>
+    Task<Tenant?> CancelAsync(string tenantId, DateOnly cancelledOn, DateOnly purgeDueOn, AuditEntry audit, CancellationToken cancellationToken = default);
 }
 
 /// <summary>What became of an operator's removal.</summary>
@@ -306,6 +312,9 @@ public interface IAuditLog
 
     /// <summary>Lists entries, oldest first.</summary>
     Task<Page<AuditEntry>> ListAsync(PageRequest page, CancellationToken cancellationToken = default);
+
+    /// <summary>Removes every tenant's entries older than <paramref name="cutoff"/>; returns how many. Operator-wide.</summary>
+    Task<int> RemoveOlderThanAsync(DateTimeOffset cutoff, CancellationToken cancellationToken = default);
 }
 
 /// <summary>

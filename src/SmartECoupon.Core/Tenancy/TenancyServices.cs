@@ -1,5 +1,6 @@
 using Microsoft.Extensions.Options;
 using SmartECoupon.Auditing;
+using SmartECoupon.Calendar;
 using SmartECoupon.Storage;
 using SmartECoupon.Validation;
 
@@ -18,8 +19,43 @@ public sealed record TenantCreation(Tenant Tenant, Member Admin, string AdminApi
 public sealed record PersonCreation<TPerson>(TPerson Person, string ApiKey);
 
 /// <summary>Creates and reads tenants. Operator work: it does not need a current tenant.</summary>
-public sealed class TenantService(ITenantRepository tenants, ITenantContext tenantContext, TimeProvider time, IOptionsMonitor<SmartECouponOptions> options)
+public sealed class TenantService(ITenantRepository tenants, ITenantContext tenantContext, BusinessCalendar calendar, TimeProvider time, IOptionsMonitor<SmartECouponOptions> options)
 {
+    /// <summary>
+    /// Cancels a tenant's contract from <paramref name="effectiveOn"/> (default: today in the tenant's zone; it may lie in
+    /// the past or the future). From that date the tenant is read-only, so it can still export its data, and its purge is
+    /// due on the configured number of business days after it (10 by default: 民法 140条, the first day not counted).
+    /// Cancelling again moves the dates. A purged tenant cannot be cancelled.
+    /// </summary>
+    public async Task<Result<Tenant>> CancelAsync(string tenantId, DateOnly? effectiveOn, Actor actor, CancellationToken cancellationToken = default)
+    {
+        var tenant = await tenants.FindAsync(tenantId, cancellationToken).ConfigureAwait(false);
+        if (tenant is null)
+        {
+            return Failure.NotFound;
+        }
+        if (tenant.Status == TenantStatus.Purged)
+        {
+            return Failure.Conflict(TenantPurged, "削除済みのテナントです。", "The tenant has been purged.");
+        }
+        var now = time.GetUtcNow();
+        var cancelledOn = effectiveOn ?? TenantTimeZones.DateIn(now, TenantTimeZones.Find(tenant.TimeZoneId));
+        if (cancelledOn.Year is < 2000 or > 2098)
+        {
+            return Failure.Invalid(FieldErrors.OutOfRange("effectiveOn", "2000年から2098年の日付", "a date from 2000 to 2098"));
+        }
+        var purgeDueOn = calendar.AddBusinessDays(cancelledOn, options.CurrentValue.Retention.PurgeAfterBusinessDays);
+        using (tenantContext.BeginScope(tenantId))
+        {
+            var audit = AuditEntry.Create(tenantId, actor, AuditActions.TenantCancelled, AuditTargets.Tenant, tenantId, now);
+            var cancelled = await tenants.CancelAsync(tenantId, cancelledOn, purgeDueOn, audit, cancellationToken).ConfigureAwait(false);
+            return cancelled is null ? Failure.NotFound : cancelled;
+        }
+    }
+
+    /// <summary>The code of an operation refused because the tenant was purged.</summary>
+    public const string TenantPurged = "tenant_purged";
+
     /// <summary>Creates a tenant with its first administrator, who counts as its first member.</summary>
     public async Task<Result<TenantCreation>> CreateAsync(string? name, TenantPlan plan, string? adminName, Actor actor, CancellationToken cancellationToken = default)
     {

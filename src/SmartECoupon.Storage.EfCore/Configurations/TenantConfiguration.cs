@@ -114,3 +114,25 @@ internal sealed class DirectoryConfiguration : IEntityTypeConfiguration<Director
         builder.HasIndex(d => d.OwnerTenantId);
     }
 }
+
+internal sealed class PurgeRecordConfiguration : IEntityTypeConfiguration<PurgeRecordRow>
+{
+    public void Configure(EntityTypeBuilder<PurgeRecordRow> builder)
+    {
+        builder.ToTable("purge_records");
+        builder.HasKey(p => p.PurgedTenantId);
+        builder.Property(p => p.PurgedTenantId).HasMaxLength(40);
+        builder.Property(p => p.DeletedRows).HasMaxLength(4000);
+    }
+}
+
+internal sealed class JobLeaseConfiguration : IEntityTypeConfiguration<JobLeaseRow>
+{
+    public void Configure(EntityTypeBuilder<JobLeaseRow> builder)
+    {
+        builder.ToTable("job_leases");
+        builder.HasKey(l => l.Name);
+        builder.Property(l => l.Name).HasMaxLength(100);
+        builder.Property(l => l.Holder).HasMaxLength(200);
+    }
+}

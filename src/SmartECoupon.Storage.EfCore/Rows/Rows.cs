@@ -171,3 +171,26 @@ internal sealed class DirectoryRow
     public string Kind { get; set; } = "";
     public string OwnerTenantId { get; set; } = "";
 }
+
+/// <summary>
+/// What remains of a purged tenant (platform data, not tenant data: no name, no personal data). Kept outside the tenant
+/// filter and row-level security, like the directory.
+/// </summary>
+internal sealed class PurgeRecordRow
+{
+    public string PurgedTenantId { get; set; } = "";
+    public DateOnly? CancelledOn { get; set; }
+    public DateOnly? PurgeDueOn { get; set; }
+    public DateTimeOffset StartedAt { get; set; }
+    public DateTimeOffset? PurgedAt { get; set; }
+    public string DeletedRows { get; set; } = "{}";
+    public DateOnly? BackupsClearBy { get; set; }
+}
+
+/// <summary>A lease on a platform job, so that one instance among those sharing the database runs it.</summary>
+internal sealed class JobLeaseRow
+{
+    public string Name { get; set; } = "";
+    public string Holder { get; set; } = "";
+    public DateTimeOffset ExpiresAt { get; set; }
+}

@@ -38,6 +38,28 @@ internal sealed class EfTenantRepository(SmartECouponDbContextFactory factory, C
         var rows = await crossTenant.ListTenantsAsync(page, cancellationToken).ConfigureAwait(false);
         return new Page<Tenant>(rows.Items.Select(RowMapping.ToDomain).ToList(), rows.NextCursor);
     }
+
+    public async Task<Tenant?> CancelAsync(string tenantId, DateOnly cancelledOn, DateOnly purgeDueOn, AuditEntry audit, CancellationToken cancellationToken = default)
+    {
+        var purged = RowMapping.Text(TenantStatus.Purged);
+        var cancelled = RowMapping.Text(TenantStatus.Cancelled);
+        var db = Factory.ForTenant();
+        await using var dbScope = db.ConfigureAwait(false);
+        var tx = await BeginWriteAsync(db, cancellationToken).ConfigureAwait(false);
+        await using var txScope = tx.ConfigureAwait(false);
+        var changed = await db.Tenants.Where(t => t.TenantId == tenantId && t.Status != purged)
+            .ExecuteUpdateAsync(s => s.SetProperty(t => t.Status, cancelled).SetProperty(t => t.CancelledOn, cancelledOn).SetProperty(t => t.PurgeDueOn, purgeDueOn), cancellationToken)
+            .ConfigureAwait(false);
+        if (changed == 0)
+        {
+            return null;
+        }
+        db.AuditEntries.Add(Audit(audit));
+        await db.SaveChangesAsync(cancellationToken).ConfigureAwait(false);
+        await tx.CommitAsync(cancellationToken).ConfigureAwait(false);
+        var row = await db.Tenants.AsNoTracking().FirstAsync(t => t.TenantId == tenantId, cancellationToken).ConfigureAwait(false);
+        return RowMapping.ToDomain(row);
+    }
 }
 
 internal sealed class EfOperatorRepository(SmartECouponDbContextFactory factory) : EfStore(factory), IOperatorRepository
@@ -232,8 +254,11 @@ internal sealed class EfStoreRepository(SmartECouponDbContextFactory factory) : 
     }
 }
 
-internal sealed class EfAuditLog(SmartECouponDbContextFactory factory) : EfStore(factory), IAuditLog
+internal sealed class EfAuditLog(SmartECouponDbContextFactory factory, CrossTenantAccess crossTenant) : EfStore(factory), IAuditLog
 {
+    public Task<int> RemoveOlderThanAsync(DateTimeOffset cutoff, CancellationToken cancellationToken = default) =>
+        crossTenant.RemoveAuditEntriesOlderThanAsync(cutoff, cancellationToken);
+
     public async Task AppendAsync(AuditEntry entry, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(entry);

@@ -55,6 +55,28 @@ internal sealed class CrossTenantAccess(SmartECouponDbContextFactory factory)
             .ExecuteDeleteAsync(cancellationToken).ConfigureAwait(false);
     }
 
+    /// <summary>The retention sweep finds the tenants whose purge is due, whichever they are.</summary>
+    public async Task<List<TenantRow>> ListDueForPurgeAsync(DateOnly today, CancellationToken cancellationToken)
+    {
+        var cancelled = RowMapping.Text(SmartECoupon.Tenancy.TenantStatus.Cancelled);
+        var db = factory.Create(SessionScope.AllTenants);
+        await using var dbScope = db.ConfigureAwait(false);
+        return await db.Tenants.IgnoreQueryFilters(TenantFilter).AsNoTracking()
+            .Where(t => t.Status == cancelled && t.PurgeDueOn != null && t.PurgeDueOn <= today)
+            .OrderBy(t => t.TenantId)
+            .ToListAsync(cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>Audit entries past their retention are removed for every tenant at once.</summary>
+    public async Task<int> RemoveAuditEntriesOlderThanAsync(DateTimeOffset cutoff, CancellationToken cancellationToken)
+    {
+        var db = factory.Create(SessionScope.AllTenants);
+        await using var dbScope = db.ConfigureAwait(false);
+        return await db.AuditEntries.IgnoreQueryFilters(TenantFilter)
+            .Where(a => a.At < cutoff)
+            .ExecuteDeleteAsync(cancellationToken).ConfigureAwait(false);
+    }
+
     /// <summary>The directory key of a handle: SHA-256 of its kind and value.</summary>
     public static byte[] HandleHash(string kind, string handle) => SHA256.HashData(Encoding.UTF8.GetBytes(kind + ":" + handle));
 }

@@ -318,6 +318,29 @@ namespace SmartECoupon.Storage.EfCore.Migrations.PostgreSql
                     b.ToTable("idempotency_records", (string)null);
                 });
 
+            modelBuilder.Entity("SmartECoupon.Storage.EfCore.Rows.JobLeaseRow", b =>
+                {
+                    b.Property<string>("Name")
+                        .HasMaxLength(100)
+                        .HasColumnType("character varying(100)")
+                        .HasColumnName("name");
+
+                    b.Property<DateTimeOffset>("ExpiresAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("expires_at");
+
+                    b.Property<string>("Holder")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("character varying(200)")
+                        .HasColumnName("holder");
+
+                    b.HasKey("Name")
+                        .HasName("pk_job_leases");
+
+                    b.ToTable("job_leases", (string)null);
+                });
+
             modelBuilder.Entity("SmartECoupon.Storage.EfCore.Rows.MemberRow", b =>
                 {
                     b.Property<string>("TenantId")
@@ -405,6 +428,45 @@ namespace SmartECoupon.Storage.EfCore.Migrations.PostgreSql
                         .HasDatabaseName("ux_operators_api_key_id");
 
                     b.ToTable("operators", (string)null);
+                });
+
+            modelBuilder.Entity("SmartECoupon.Storage.EfCore.Rows.PurgeRecordRow", b =>
+                {
+                    b.Property<string>("PurgedTenantId")
+                        .HasMaxLength(40)
+                        .HasColumnType("character varying(40)")
+                        .HasColumnName("purged_tenant_id");
+
+                    b.Property<DateOnly?>("BackupsClearBy")
+                        .HasColumnType("date")
+                        .HasColumnName("backups_clear_by");
+
+                    b.Property<DateOnly?>("CancelledOn")
+                        .HasColumnType("date")
+                        .HasColumnName("cancelled_on");
+
+                    b.Property<string>("DeletedRows")
+                        .IsRequired()
+                        .HasMaxLength(4000)
+                        .HasColumnType("character varying(4000)")
+                        .HasColumnName("deleted_rows");
+
+                    b.Property<DateOnly?>("PurgeDueOn")
+                        .HasColumnType("date")
+                        .HasColumnName("purge_due_on");
+
+                    b.Property<DateTimeOffset?>("PurgedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("purged_at");
+
+                    b.Property<DateTimeOffset>("StartedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("started_at");
+
+                    b.HasKey("PurgedTenantId")
+                        .HasName("pk_purge_records");
+
+                    b.ToTable("purge_records", (string)null);
                 });
 
             modelBuilder.Entity("SmartECoupon.Storage.EfCore.Rows.RedemptionRow", b =>

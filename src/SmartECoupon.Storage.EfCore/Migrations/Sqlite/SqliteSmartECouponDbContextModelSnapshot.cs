@@ -312,6 +312,29 @@ namespace SmartECoupon.Storage.EfCore.Migrations.Sqlite
                     b.ToTable("idempotency_records", (string)null);
                 });
 
+            modelBuilder.Entity("SmartECoupon.Storage.EfCore.Rows.JobLeaseRow", b =>
+                {
+                    b.Property<string>("Name")
+                        .HasMaxLength(100)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("name");
+
+                    b.Property<long>("ExpiresAt")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("expires_at");
+
+                    b.Property<string>("Holder")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("holder");
+
+                    b.HasKey("Name")
+                        .HasName("pk_job_leases");
+
+                    b.ToTable("job_leases", (string)null);
+                });
+
             modelBuilder.Entity("SmartECoupon.Storage.EfCore.Rows.MemberRow", b =>
                 {
                     b.Property<string>("TenantId")
@@ -399,6 +422,45 @@ namespace SmartECoupon.Storage.EfCore.Migrations.Sqlite
                         .HasDatabaseName("ux_operators_api_key_id");
 
                     b.ToTable("operators", (string)null);
+                });
+
+            modelBuilder.Entity("SmartECoupon.Storage.EfCore.Rows.PurgeRecordRow", b =>
+                {
+                    b.Property<string>("PurgedTenantId")
+                        .HasMaxLength(40)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("purged_tenant_id");
+
+                    b.Property<DateOnly?>("BackupsClearBy")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("backups_clear_by");
+
+                    b.Property<DateOnly?>("CancelledOn")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("cancelled_on");
+
+                    b.Property<string>("DeletedRows")
+                        .IsRequired()
+                        .HasMaxLength(4000)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("deleted_rows");
+
+                    b.Property<DateOnly?>("PurgeDueOn")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("purge_due_on");
+
+                    b.Property<long?>("PurgedAt")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("purged_at");
+
+                    b.Property<long>("StartedAt")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("started_at");
+
+                    b.HasKey("PurgedTenantId")
+                        .HasName("pk_purge_records");
+
+                    b.ToTable("purge_records", (string)null);
                 });
 
             modelBuilder.Entity("SmartECoupon.Storage.EfCore.Rows.RedemptionRow", b =>

@@ -1,0 +1,277 @@
+using System.Globalization;
+using System.Security.Cryptography;
+using System.Text.Json;
+using Microsoft.Extensions.Options;
+using SmartECoupon.Calendar;
+using SmartECoupon.Coupons;
+using SmartECoupon.Storage;
+using SmartECoupon.Tenancy;
+
+namespace SmartECoupon.Retention;
+
+/// <summary>
+/// Purges tenants: every row in every table, their uploads and their directory entries, leaving a purge record and a
+/// ledger entry. A purge interrupted by a crash is completed by running it again.
+/// </summary>
+public sealed class TenantPurgeService(
+    ITenantPurgeStore store,
+    IPurgeLedger ledger,
+    ICouponImageStore images,
+    ITenantContext tenantContext,
+    BusinessCalendar calendar,
+    TimeProvider time,
+    IOptionsMonitor<SmartECouponOptions> options)
+{
+    /// <summary>Purges every tenant whose purge date has come (in the business calendar's zone).</summary>
+    public async Task<IReadOnlyList<PurgeRecord>> PurgeDueAsync(CancellationToken cancellationToken = default)
+    {
+        var today = calendar.DateOf(time.GetUtcNow());
+        var records = new List<PurgeRecord>();
+        foreach (var tenant in await store.ListDueAsync(today, cancellationToken).ConfigureAwait(false))
+        {
+            records.Add(await PurgeAsync(tenant.Id, tenant.CancelledOn, tenant.PurgeDueOn, cancellationToken).ConfigureAwait(false));
+        }
+        return records;
+    }
+
+    /// <summary>Purges one tenant now, or completes its interrupted purge. A completed purge is returned as it is.</summary>
+    public async Task<PurgeRecord> PurgeAsync(string tenantId, DateOnly? cancelledOn, DateOnly? purgeDueOn, CancellationToken cancellationToken = default)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(tenantId);
+        var begun = await store.BeginAsync(new PurgeRecord
+        {
+            TenantId = tenantId,
+            CancelledOn = cancelledOn,
+            PurgeDueOn = purgeDueOn,
+            StartedAt = time.GetUtcNow(),
+        }, cancellationToken).ConfigureAwait(false);
+        if (begun.IsComplete)
+        {
+            return begun;
+        }
+        // The intent goes into the ledger first: a restore of a backup taken meanwhile must purge this tenant again.
+        await ledger.AppendAsync(begun, cancellationToken).ConfigureAwait(false);
+        using (tenantContext.BeginScope(tenantId))
+        {
+            await store.EraseTenantDataAsync(tenantId, cancellationToken).ConfigureAwait(false);
+            await images.DeleteTenantAsync(tenantId, cancellationToken).ConfigureAwait(false);
+            var purgedAt = time.GetUtcNow();
+            // The last backup holding the tenant is the one taken before the purge; with N daily generations it is
+            // rotated out by the N-th backup after the purge day.
+            var clearBy = calendar.DateOf(purgedAt).AddDays(options.CurrentValue.Retention.BackupGenerations);
+            var done = await store.CompleteAsync(tenantId, purgedAt, clearBy, cancellationToken).ConfigureAwait(false);
+            await ledger.AppendAsync(done, cancellationToken).ConfigureAwait(false);
+            return done;
+        }
+    }
+
+    /// <summary>
+    /// Purges again every tenant the ledger records as purged (or being purged) whose purge is not complete in the
+    /// database, as after a restore of a backup older than the purge. Returns the purges re-applied.
+    /// </summary>
+    public async Task<IReadOnlyList<PurgeRecord>> ReapplyLedgerAsync(CancellationToken cancellationToken = default)
+    {
+        var reapplied = new List<PurgeRecord>();
+        foreach (var entry in (await ledger.ReadAsync(cancellationToken).ConfigureAwait(false)).GroupBy(r => r.TenantId).Select(g => g.First()))
+        {
+            var current = await store.FindAsync(entry.TenantId, cancellationToken).ConfigureAwait(false);
+            if (current is { IsComplete: true })
+            {
+                continue;
+            }
+            reapplied.Add(await PurgeAsync(entry.TenantId, entry.CancelledOn, entry.PurgeDueOn, cancellationToken).ConfigureAwait(false));
+        }
+        return reapplied;
+    }
+}
+
+/// <summary>A backup: its file, its checksum, and the rows per table it holds.</summary>
+public sealed record BackupManifest
+{
+    /// <summary>The backup identifier (<c>bak_…</c>).</summary>
+    public required string Id { get; init; }
+
+    /// <summary>When it was taken.</summary>
+    public DateTimeOffset CreatedAt { get; init; }
+
+    /// <summary>The backup file's name, in the backup folder.</summary>
+    public required string FileName { get; init; }
+
+    /// <summary>The file's size.</summary>
+    public long SizeBytes { get; init; }
+
+    /// <summary>SHA-256 of the file, as lower-case hex.</summary>
+    public required string Sha256 { get; init; }
+
+    /// <summary>Rows per table in the backup.</summary>
+    public IReadOnlyDictionary<string, long> RowCounts { get; init; } = new Dictionary<string, long>();
+}
+
+/// <summary>What a restore did and found.</summary>
+/// <param name="Manifest">The backup restored.</param>
+/// <param name="IntegrityOk">Whether the database's own integrity check passed.</param>
+/// <param name="IntegrityDetail">What the check said.</param>
+/// <param name="RowCounts">Rows per table right after the restore, before purges were re-applied.</param>
+/// <param name="RowCountsMatch">Whether they equal the manifest's counts.</param>
+/// <param name="PurgesReapplied">The purges re-applied from the ledger.</param>
+/// <param name="Elapsed">How long the restore took.</param>
+public sealed record RestoreReport(BackupManifest Manifest, bool IntegrityOk, string IntegrityDetail, IReadOnlyDictionary<string, long> RowCounts, bool RowCountsMatch, IReadOnlyList<PurgeRecord> PurgesReapplied, TimeSpan Elapsed);
+
+/// <summary>
+/// Daily full backups with a SHA-256 and a manifest each, rotated to the configured generations, and restores that verify
+/// the checksum, check the database, compare row counts and re-apply later purges before anything is served.
+/// </summary>
+public sealed class BackupService(IDatabaseBackup database, IJobLease lease, TenantPurgeService purges, TimeProvider time, IOptionsMonitor<SmartECouponOptions> options)
+{
+    private const string DailyJob = "daily-backup";
+    private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web) { WriteIndented = true };
+
+    private string Folder => Path.GetFullPath(options.CurrentValue.Backups.Folder);
+
+    /// <summary>Takes a full backup now and rotates old generations out.</summary>
+    public async Task<BackupManifest> CreateAsync(CancellationToken cancellationToken = default)
+    {
+        Directory.CreateDirectory(Folder);
+        var now = time.GetUtcNow();
+        var id = EntityIds.New("bak", now);
+        var fileName = $"{id}.{database.FileExtension}";
+        var partial = Path.Combine(Folder, fileName + ".partial");
+        var rows = await database.BackupToAsync(partial, cancellationToken).ConfigureAwait(false);
+        var manifest = new BackupManifest
+        {
+            Id = id,
+            CreatedAt = now,
+            FileName = fileName,
+            SizeBytes = new FileInfo(partial).Length,
+            Sha256 = await Sha256Async(partial, cancellationToken).ConfigureAwait(false),
+            RowCounts = rows,
+        };
+        File.Move(partial, Path.Combine(Folder, fileName));
+        var manifestPartial = Path.Combine(Folder, id + ".json.partial");
+        await File.WriteAllTextAsync(manifestPartial, JsonSerializer.Serialize(manifest, Json), cancellationToken).ConfigureAwait(false);
+        File.Move(manifestPartial, Path.Combine(Folder, id + ".json"));
+        await RotateAsync(cancellationToken).ConfigureAwait(false);
+        return manifest;
+    }
+
+    /// <summary>The backups kept, newest first.</summary>
+    public async Task<IReadOnlyList<BackupManifest>> ListAsync(CancellationToken cancellationToken = default)
+    {
+        if (!Directory.Exists(Folder))
+        {
+            return [];
+        }
+        var manifests = new List<BackupManifest>();
+        foreach (var path in Directory.EnumerateFiles(Folder, "bak_*.json"))
+        {
+            var manifest = JsonSerializer.Deserialize<BackupManifest>(await File.ReadAllTextAsync(path, cancellationToken).ConfigureAwait(false), Json);
+            if (manifest is not null)
+            {
+                manifests.Add(manifest);
+            }
+        }
+        return manifests.OrderByDescending(m => m.CreatedAt).ThenByDescending(m => m.Id, StringComparer.Ordinal).ToList();
+    }
+
+    /// <summary>
+    /// The daily backup: taken once a day, from the configured time on, by one instance among those sharing the database
+    /// (a lease decides). Returns the new backup, or <see langword="null"/> when it is not time, today's backup exists,
+    /// or another instance holds the lease.
+    /// </summary>
+    public async Task<BackupManifest?> RunDailyAsync(string holder, CancellationToken cancellationToken = default)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(holder);
+        var settings = options.CurrentValue.Backups;
+        var zone = TenantTimeZones.Find(settings.TimeZoneId);
+        var now = time.GetUtcNow();
+        var local = TimeZoneInfo.ConvertTime(now, zone);
+        var today = DateOnly.FromDateTime(local.DateTime);
+        if (TimeOnly.FromDateTime(local.DateTime) < TimeOnly.ParseExact(settings.DailyAt, "HH:mm", CultureInfo.InvariantCulture)
+            || await HasBackupOnAsync(today, zone, cancellationToken).ConfigureAwait(false))
+        {
+            return null;
+        }
+        var job = $"{DailyJob}:{today:yyyy-MM-dd}";
+        if (!await lease.TryAcquireAsync(job, holder, now, settings.LeaseDuration, cancellationToken).ConfigureAwait(false)
+            || await HasBackupOnAsync(today, zone, cancellationToken).ConfigureAwait(false))
+        {
+            return null;
+        }
+        var manifest = await CreateAsync(cancellationToken).ConfigureAwait(false);
+        // Keep the day's lease past the day, so that an instance with a backup folder of its own does not repeat it.
+        await lease.TryAcquireAsync(job, holder, time.GetUtcNow(), TimeSpan.FromDays(2), cancellationToken).ConfigureAwait(false);
+        return manifest;
+    }
+
+    /// <summary>
+    /// Restores a backup: verifies its checksum, replaces the database, runs the database's integrity check, compares the
+    /// row counts with the manifest, then re-applies every purge of the ledger that the restored data predates.
+    /// </summary>
+    /// <exception cref="FileNotFoundException">The backup or its file does not exist.</exception>
+    /// <exception cref="InvalidDataException">The file's checksum does not match its manifest; nothing was restored.</exception>
+    public async Task<RestoreReport> RestoreAsync(string backupId, CancellationToken cancellationToken = default)
+    {
+        var started = time.GetTimestamp();
+        var manifest = (await ListAsync(cancellationToken).ConfigureAwait(false)).FirstOrDefault(m => m.Id == backupId)
+            ?? throw new FileNotFoundException($"No backup {backupId} in {Folder}.");
+        var path = Path.Combine(Folder, manifest.FileName);
+        if (!File.Exists(path))
+        {
+            throw new FileNotFoundException($"The file of backup {backupId} is missing.", path);
+        }
+        var actual = await Sha256Async(path, cancellationToken).ConfigureAwait(false);
+        if (!string.Equals(actual, manifest.Sha256, StringComparison.Ordinal))
+        {
+            throw new InvalidDataException($"Backup {backupId} is damaged: its SHA-256 is {actual}, the manifest says {manifest.Sha256}. Nothing was restored.");
+        }
+        var check = await database.RestoreFromAsync(path, cancellationToken).ConfigureAwait(false);
+        var match = manifest.RowCounts.Count == check.RowCounts.Count
+            && manifest.RowCounts.All(kv => check.RowCounts.TryGetValue(kv.Key, out var rows) && rows == kv.Value);
+        var reapplied = await purges.ReapplyLedgerAsync(cancellationToken).ConfigureAwait(false);
+        return new RestoreReport(manifest, check.IntegrityOk, check.Detail, check.RowCounts, match, reapplied, time.GetElapsedTime(started));
+    }
+
+    private async Task<bool> HasBackupOnAsync(DateOnly date, TimeZoneInfo zone, CancellationToken cancellationToken) =>
+        (await ListAsync(cancellationToken).ConfigureAwait(false)).Any(m => TenantTimeZones.DateIn(m.CreatedAt, zone) == date);
+
+    private async Task RotateAsync(CancellationToken cancellationToken)
+    {
+        var keep = options.CurrentValue.Retention.BackupGenerations;
+        foreach (var old in (await ListAsync(cancellationToken).ConfigureAwait(false)).Skip(keep))
+        {
+            File.Delete(Path.Combine(Folder, old.FileName));
+            File.Delete(Path.Combine(Folder, old.Id + ".json"));
+        }
+    }
+
+    private static async Task<string> Sha256Async(string path, CancellationToken cancellationToken)
+    {
+        var stream = File.OpenRead(path);
+        await using (stream.ConfigureAwait(false))
+        {
+            return Convert.ToHexStringLower(await SHA256.HashDataAsync(stream, cancellationToken).ConfigureAwait(false));
+        }
+    }
+}
+
+/// <summary>What a retention sweep removed.</summary>
+/// <param name="Purged">The tenants purged.</param>
+/// <param name="IdempotencyRecordsRemoved">Expired idempotency records removed.</param>
+/// <param name="AuditEntriesRemoved">Audit entries older than the retention removed.</param>
+public sealed record RetentionSweepResult(IReadOnlyList<PurgeRecord> Purged, int IdempotencyRecordsRemoved, int AuditEntriesRemoved);
+
+/// <summary>The periodic sweep: due purges, expired idempotency records, and audit entries past their retention.</summary>
+public sealed class RetentionSweeper(TenantPurgeService purges, IIdempotencyRepository idempotency, IAuditLog audit, TimeProvider time, IOptionsMonitor<SmartECouponOptions> options)
+{
+    /// <summary>Runs the sweep once.</summary>
+    public async Task<RetentionSweepResult> SweepAsync(CancellationToken cancellationToken = default)
+    {
+        var purged = await purges.PurgeDueAsync(cancellationToken).ConfigureAwait(false);
+        var now = time.GetUtcNow();
+        var idempotencyRemoved = await idempotency.RemoveExpiredAsync(now, cancellationToken).ConfigureAwait(false);
+        var auditRemoved = options.CurrentValue.Retention.AuditRetention is { } keep
+            ? await audit.RemoveOlderThanAsync(now - keep, cancellationToken).ConfigureAwait(false)
+            : 0;
+        return new RetentionSweepResult(purged, idempotencyRemoved, auditRemoved);
+    }
+}
