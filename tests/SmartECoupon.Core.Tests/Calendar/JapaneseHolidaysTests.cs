@@ -366,21 +366,9 @@ public class JapaneseHolidaysTests
     [InlineData("en-US")]
     public void The_answers_do_not_depend_on_culture_or_time_zone(string cultureName)
     {
-        var previous = CultureInfo.CurrentCulture;
-        try
-        {
-            var culture = new CultureInfo(cultureName);
-            if (cultureName == "ja-JP")
-            {
-                culture.DateTimeFormat.Calendar = new JapaneseCalendar();
-            }
-            CultureInfo.CurrentCulture = culture;
-            Assert.Equal("天皇の即位の日", JapaneseHolidays.GetHolidayName(new DateOnly(2019, 5, 1)));
-            Assert.Equal(Years[2026].Length, JapaneseHolidays.GetHolidays(2026).Count);
-        }
-        finally
-        {
-            CultureInfo.CurrentCulture = previous;
-        }
+        using var culture = CultureScope.Use(cultureName);
+
+        Assert.Equal("天皇の即位の日", JapaneseHolidays.GetHolidayName(new DateOnly(2019, 5, 1)));
+        Assert.Equal(Years[2026].Length, JapaneseHolidays.GetHolidays(2026).Count);
     }
 }

@@ -62,24 +62,11 @@ public class ValidityBoundTests
     [InlineData("ar-SA")]
     public void Parsing_does_not_depend_on_the_current_culture(string cultureName)
     {
-        var previous = CultureInfo.CurrentCulture;
-        try
-        {
-            var culture = new CultureInfo(cultureName);
-            if (cultureName == "ja-JP")
-            {
-                culture.DateTimeFormat.Calendar = new JapaneseCalendar();
-            }
-            CultureInfo.CurrentCulture = culture;
+        using var culture = CultureScope.Use(cultureName);
 
-            Assert.True(ValidityBound.TryParse("2019-09-16", out var bound));
-            Assert.Equal(new DateOnly(2019, 9, 16), bound.Date);
-            Assert.Equal("2019-09-16", bound.ToString());
-        }
-        finally
-        {
-            CultureInfo.CurrentCulture = previous;
-        }
+        Assert.True(ValidityBound.TryParse("2019-09-16", out var bound));
+        Assert.Equal(new DateOnly(2019, 9, 16), bound.Date);
+        Assert.Equal("2019-09-16", bound.ToString());
     }
 
     [Fact]
