@@ -74,6 +74,14 @@ internal sealed class SmartECouponOptionsValidator : IValidateOptions<SmartECoup
             {
                 failures.Add($"Fields:{field}: MaxUtf16Length ({cap}) cannot be below MaxLength ({policy.MaxLength}).");
             }
+            if (policy.MaxCp932Bytes is < 1)
+            {
+                failures.Add($"Fields:{field}: MaxCp932Bytes ({policy.MaxCp932Bytes}) must be at least 1, or empty for no byte cap.");
+            }
+            if (policy.AllowedCharacters == SmartECoupon.Validation.CharacterClasses.None)
+            {
+                failures.Add($"Fields:{field}: AllowedCharacters is None, so no value could ever pass; name the classes the field allows (or Any).");
+            }
         }
 
         failures.AddRange(SmartECoupon.Calendar.BusinessCalendar.Validate(options.Calendar).Select(p => "Calendar:" + p));

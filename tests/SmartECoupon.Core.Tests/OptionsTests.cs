@@ -3,6 +3,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
 using SmartECoupon.Coupons;
 using SmartECoupon.Tenancy;
+using SmartECoupon.Validation;
 
 namespace SmartECoupon.Core.Tests;
 
@@ -35,6 +36,8 @@ public class OptionsTests
     [InlineData("Idempotency:Retention")]
     [InlineData("Idempotency:InFlightLease")]
     [InlineData("Fields:CouponTitle")]
+    [InlineData("Fields:StoreName")]
+    [InlineData("Fields:UserKey")]
     [InlineData("ConcurrencyRetryAfter")]
     public void A_bad_setting_stops_the_start_and_is_named(string setting)
     {
@@ -48,6 +51,8 @@ public class OptionsTests
             "Idempotency:Retention" => o => o.Idempotency.Retention = TimeSpan.FromHours(23),
             "Idempotency:InFlightLease" => o => o.Idempotency.InFlightLease = TimeSpan.Zero,
             "Fields:CouponTitle" => o => o.Fields.CouponTitle.MinLength = 50,
+            "Fields:StoreName" => o => o.Fields.StoreName.AllowedCharacters = CharacterClasses.None,
+            "Fields:UserKey" => o => o.Fields.UserKey.MaxCp932Bytes = 0,
             "ConcurrencyRetryAfter" => o => o.ConcurrencyRetryAfter = TimeSpan.FromMilliseconds(10),
             _ => throw new ArgumentOutOfRangeException(nameof(setting)),
         };
@@ -110,6 +115,10 @@ public class OptionsTests
             ["SmartECoupon:Plans:Premium:ConcurrentRequests"] = "128",
             ["SmartECoupon:Idempotency:Retention"] = "2.00:00:00",
             ["SmartECoupon:Fields:CouponTitle:MaxLength"] = "60",
+            ["SmartECoupon:Fields:StoreName:AllowedCharacters"] = "FullWidth, AsciiDigits, Space",
+            ["SmartECoupon:Fields:StoreName:RequireCp932"] = "true",
+            ["SmartECoupon:Fields:StoreName:Composition"] = "KanaOnly",
+            ["SmartECoupon:Fields:StoreName:LabelJa"] = "支店名",
         }).Build();
         var services = new ServiceCollection();
         services.AddSmartECoupon(configuration.GetSection(SmartECouponOptions.SectionName));
@@ -124,6 +133,11 @@ public class OptionsTests
         Assert.Equal(128, options.Plans.Premium.ConcurrentRequests);
         Assert.Equal(TimeSpan.FromDays(2), options.Idempotency.Retention);
         Assert.Equal(60, options.Fields.CouponTitle.MaxLength);
+        Assert.Equal(CharacterClasses.FullWidth | CharacterClasses.AsciiDigits | CharacterClasses.Space, options.Fields.StoreName.AllowedCharacters);
+        Assert.True(options.Fields.StoreName.RequireCp932);
+        Assert.Equal(CompositionMode.KanaOnly, options.Fields.StoreName.Composition);
+        Assert.Equal("支店名", options.Fields.StoreName.LabelJa);
+        Assert.Equal(50, options.Fields.StoreName.MaxLength);
         Assert.Equal(TenantPlan.Free, Enum.Parse<TenantPlan>("Free"));
     }
 }

@@ -191,6 +191,13 @@ public abstract class CouponConformance(IStorageHarness harness) : ConformanceTe
             Assert.Equal(first, await Get<ITicketRepository>().FindByTokenAsync(first.Token));
             Assert.Equal(FailureCodes.NotFound, (await Get<CouponService>().IssueTicketAsync("cpn_00000000000000000000000000", "u", tenant.Admin)).Failure?.Code);
             Assert.Equal(FailureCodes.ValidationFailed, (await Get<CouponService>().IssueTicketAsync(coupon.Id, "bad\u0000key", tenant.Admin)).Failure?.Code);
+
+            // The user key goes through its policy: typed in full width on a phone, it is the same user.
+            var fullWidth = await Get<CouponService>().IssueTicketAsync(coupon.Id, "ｖｉｓｉｔｏｒ－４２", tenant.Admin);
+            Assert.Equal((first.Id, "visitor-42", false), (fullWidth.Value!.Ticket.Id, fullWidth.Value.Ticket.UserKey, fullWidth.Value.Created));
+            var kana = await Get<CouponService>().IssueTicketAsync(coupon.Id, "やまだ", tenant.Admin);
+            var error = Assert.Single(kana.Failure!.Errors);
+            Assert.Equal(("userKey", ValidationCodes.InvalidCharacters), (error.Field, error.Code));
         }
     }
 

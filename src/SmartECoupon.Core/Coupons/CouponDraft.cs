@@ -140,16 +140,16 @@ public static class CouponRules
         var validUntil = draft.ValidUntil?.Resolve(zone, ValidityEdge.End);
         if (validFrom is { } from && validUntil is { } until && until < from)
         {
-            found.Add(FieldErrors.OutOfRange("validUntil", "validFrom 以降", "at or after validFrom"));
+            found.Add(FieldErrors.OutOfRange(new FieldLabel("validUntil", "有効期間の終了", "validUntil"), "開始以降", "at or after validFrom"));
         }
 
         if (draft.TotalLimit is { } total && total is < 1 or > MaxTotalLimit)
         {
-            found.Add(FieldErrors.OutOfRange("totalLimit", $"1 以上 {MaxTotalLimit} 以下", $"between 1 and {MaxTotalLimit}"));
+            found.Add(FieldErrors.OutOfRange(new FieldLabel("totalLimit", "利用上限数", "totalLimit"), $"1以上{MaxTotalLimit}以下", $"between 1 and {MaxTotalLimit}"));
         }
         if (draft.PerUserLimit is { } perUser && perUser is < 1 or > MaxPerUserLimit)
         {
-            found.Add(FieldErrors.OutOfRange("perUserLimit", $"1 以上 {MaxPerUserLimit} 以下", $"between 1 and {MaxPerUserLimit}"));
+            found.Add(FieldErrors.OutOfRange(new FieldLabel("perUserLimit", "1人あたりの利用上限数", "perUserLimit"), $"1以上{MaxPerUserLimit}以下", $"between 1 and {MaxPerUserLimit}"));
         }
 
         var storeIds = new List<string>();
@@ -157,13 +157,13 @@ public static class CouponRules
         {
             if (ids.Count > MaxStores)
             {
-                found.Add(FieldErrors.OutOfRange("storeIds", $"{MaxStores} 件以内", $"at most {MaxStores} items"));
+                found.Add(FieldErrors.OutOfRange(new FieldLabel("storeIds", "対象店舗", "storeIds"), $"{MaxStores}件以内", $"at most {MaxStores} items"));
             }
             foreach (var id in ids)
             {
                 if (!EntityIds.HasShape(id, EntityIds.StorePrefix))
                 {
-                    found.Add(FieldErrors.InvalidFormat("storeIds", "店舗 ID", "store ids"));
+                    found.Add(FieldErrors.InvalidFormat(new FieldLabel("storeIds", "対象店舗", "storeIds"), "店舗ID", "store ids"));
                     break;
                 }
                 if (!storeIds.Contains(id, StringComparer.Ordinal))
@@ -175,14 +175,12 @@ public static class CouponRules
 
         string? sharedCode = null;
         string? sharedCodeKey = null;
-        if (draft.SharedCode is { } shared)
+        if (policies.SharedCode.Apply("sharedCode", draft.SharedCode, found) is { } shared
+            && !SharedCodes.TryNormalize(shared, out sharedCode, out sharedCodeKey))
         {
-            if (!SharedCodes.TryNormalize(shared, out sharedCode, out sharedCodeKey))
-            {
-                found.Add(FieldErrors.InvalidFormat("sharedCode",
-                    $"英数字 {SharedCodeMinLength}〜{SharedCodeMaxLength} 文字（ハイフン可）",
-                    $"{SharedCodeMinLength}–{SharedCodeMaxLength} letters or digits, hyphens allowed"));
-            }
+            found.Add(FieldErrors.InvalidFormat(policies.SharedCode.LabelFor("sharedCode"),
+                $"英数字{SharedCodeMinLength}～{SharedCodeMaxLength}文字、ハイフン可",
+                $"{SharedCodeMinLength}–{SharedCodeMaxLength} letters or digits, hyphens allowed"));
         }
 
         errors = found;
@@ -219,13 +217,7 @@ public static class SharedCodes
             key = null;
             return false;
         }
-        display = string.Create(input.Length, input, static (span, source) =>
-        {
-            for (var i = 0; i < source.Length; i++)
-            {
-                span[i] = CouponCodes.FoldWidth(source[i]);
-            }
-        }).Trim();
+        display = TextNormalization.FoldFullWidthAscii(input).Trim();
         return true;
     }
 }

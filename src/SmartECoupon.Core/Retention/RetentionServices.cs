@@ -164,7 +164,17 @@ public sealed class BackupService(IDatabaseBackup database, IJobLease lease, Ten
         var manifests = new List<BackupManifest>();
         foreach (var path in Directory.EnumerateFiles(Folder, "bak_*.json"))
         {
-            var manifest = JsonSerializer.Deserialize<BackupManifest>(await File.ReadAllTextAsync(path, cancellationToken).ConfigureAwait(false), Json);
+            string text;
+            try
+            {
+                text = await File.ReadAllTextAsync(path, cancellationToken).ConfigureAwait(false);
+            }
+            catch (FileNotFoundException)
+            {
+                // Rotated away by another instance between the listing and the read: no longer a backup.
+                continue;
+            }
+            var manifest = JsonSerializer.Deserialize<BackupManifest>(text, Json);
             if (manifest is not null)
             {
                 manifests.Add(manifest);

@@ -75,15 +75,15 @@ public class CouponRulesTests
 
         var error = SingleError(Valid() with { Title = new string('あ', 41) });
         Assert.Equal(("title", ValidationCodes.TooLong), (error.Field, error.Code));
-        Assert.Equal("title は 40 文字以内で入力してください。", error.Message.Japanese);
-        Assert.Equal("title must be at most 40 characters.", error.Message.English);
+        Assert.Equal("タイトルは40文字以内で入力してください。", error.Message.Japanese);
+        Assert.Equal("Title must be at most 40 characters.", error.Message.English);
     }
 
     [Fact]
     public void A_short_looking_value_that_is_huge_in_code_units_is_too_long()
     {
-        // One visible character made of 200 combining marks.
-        var zalgo = "a" + new string('\u0301', 200);
+        // One visible character made of 300 combining marks.
+        var zalgo = "a" + new string('\u0301', 300);
         var error = SingleError(Valid() with { Benefit = zalgo });
 
         Assert.Equal(ValidationCodes.TooLong, error.Code);
@@ -188,13 +188,32 @@ public class CouponRulesTests
     [Theory]
     [InlineData("AB")]
     [InlineData("WELCOME#10")]
-    [InlineData("ようこそ")]
+    [InlineData("")]
     [InlineData("A234567890123456789012345678901234")]
     public void Shared_codes_are_3_to_32_letters_or_digits(string shared)
     {
         var error = SingleError(Valid() with { SharedCode = shared });
 
         Assert.Equal(("sharedCode", ValidationCodes.InvalidFormat), (error.Field, error.Code));
+        Assert.Equal("共通コードの形式が正しくありません（英数字3～32文字、ハイフン可）。", error.Message.Japanese);
+    }
+
+    [Fact]
+    public void A_shared_code_in_kana_names_the_characters_it_cannot_hold()
+    {
+        var error = SingleError(Valid() with { SharedCode = "ようこそ10" });
+
+        Assert.Equal(("sharedCode", ValidationCodes.InvalidCharacters), (error.Field, error.Code));
+        Assert.Equal(["よ (U+3088)", "う (U+3046)", "こ (U+3053)", "そ (U+305D)"], error.OffendingCharacters);
+    }
+
+    [Fact]
+    public void A_shared_code_typed_in_full_width_is_stored_in_ascii()
+    {
+        var (content, errors) = Check(Valid() with { SharedCode = "　ＷＥＬＣＯＭＥ－１０　" });
+
+        Assert.Empty(errors);
+        Assert.Equal(("WELCOME-10", "WELCOME10"), (content.SharedCode, content.SharedCodeKey));
     }
 
     [Fact]
