@@ -33,6 +33,12 @@ public static class FailureCodes
     public const string LastOperator = "last_operator";
     /// <summary>The redemption was voided before.</summary>
     public const string AlreadyVoided = "already_voided";
+    /// <summary>An export in Shift_JIS met a value Shift_JIS cannot hold; see the field errors for where.</summary>
+    public const string Unencodable = "unencodable";
+    /// <summary>A CSV import was refused; see the field errors for each line and column. Nothing was imported.</summary>
+    public const string InvalidCsv = "invalid_csv";
+    /// <summary>An uploaded image is not a PNG, JPEG or WebP image, or is too large.</summary>
+    public const string UnsupportedImage = "unsupported_image";
 }
 
 /// <summary>An expected failure: its kind, a stable code, a message, and the field errors of invalid input.</summary>

@@ -45,6 +45,9 @@ public sealed class SmartECouponOptions
     /// <summary>Uploaded files.</summary>
     public UploadOptions Uploads { get; } = new();
 
+    /// <summary>CSV export and import.</summary>
+    public SmartECoupon.Portability.PortabilityOptions Portability { get; } = new();
+
     /// <summary>The availability report.</summary>
     public AvailabilityOptions Availability { get; } = new();
 

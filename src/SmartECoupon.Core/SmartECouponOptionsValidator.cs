@@ -84,6 +84,12 @@ internal sealed class SmartECouponOptionsValidator : IValidateOptions<SmartECoup
             }
         }
 
+        var portability = options.Portability;
+        if (portability.MaxImportBytes < 1024 || portability.MaxImportRows < 1 || portability.MaxReportedErrors < 1)
+        {
+            failures.Add("Portability: MaxImportBytes must be at least 1024, MaxImportRows and MaxReportedErrors at least 1.");
+        }
+
         failures.AddRange(SmartECoupon.Calendar.BusinessCalendar.Validate(options.Calendar).Select(p => "Calendar:" + p));
         if (options.Retention.PurgeAfterBusinessDays is < 1 or > 60)
         {

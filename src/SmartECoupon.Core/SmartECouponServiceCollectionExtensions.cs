@@ -38,6 +38,8 @@ public static class SmartECouponServiceCollectionExtensions
         services.TryAddSingleton<ApiKeyAuthenticator>();
         services.TryAddSingleton<SmartECoupon.Stores.StoreService>();
         services.TryAddSingleton<CouponService>();
+        services.TryAddSingleton<SmartECoupon.Portability.TenantDataExporter>();
+        services.TryAddSingleton<SmartECoupon.Portability.CouponCsvImporter>();
         services.TryAddSingleton<SmartECoupon.Redemptions.RedemptionService>();
         services.TryAddSingleton(sp => BusinessCalendar.Create(sp.GetRequiredService<IOptions<SmartECouponOptions>>().Value.Calendar));
         services.TryAddSingleton<IPurgeLedger>(sp => new FilePurgeLedger(sp.GetRequiredService<IOptions<SmartECouponOptions>>().Value.Backups.Folder));

@@ -90,6 +90,7 @@ public static class EfCoreStorageBuilderExtensions
         services.TryAddSingleton<IRedemptionRepository, EfRedemptionRepository>();
         services.TryAddSingleton<IIdempotencyRepository, EfIdempotencyRepository>();
         services.TryAddSingleton<IAuditLog, EfAuditLog>();
+        services.TryAddSingleton<ITenantDataSource, EfTenantDataSource>();
         services.TryAddSingleton<ITenantDirectory, EfTenantDirectory>();
         services.TryAddSingleton<ITenantPurgeStore, EfTenantPurgeStore>();
         services.TryAddSingleton<IJobLease, EfJobLease>();

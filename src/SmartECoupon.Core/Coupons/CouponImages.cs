@@ -1,5 +1,39 @@
 namespace SmartECoupon.Coupons;
 
+/// <summary>The image types a coupon can carry, recognised from their bytes, never from a name or a header.</summary>
+public static class CouponImageTypes
+{
+    /// <summary>The largest image accepted: 2 MB.</summary>
+    public const int MaxBytes = 2 * 1024 * 1024;
+
+    /// <summary>PNG.</summary>
+    public const string Png = "image/png";
+
+    /// <summary>JPEG.</summary>
+    public const string Jpeg = "image/jpeg";
+
+    /// <summary>WebP.</summary>
+    public const string WebP = "image/webp";
+
+    /// <summary>The content type the bytes show (PNG, JPEG or WebP signature), or <see langword="null"/> for anything else.</summary>
+    public static string? Detect(ReadOnlySpan<byte> content) => content switch
+    {
+        [0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A, ..] => Png,
+        [0xFF, 0xD8, 0xFF, ..] => Jpeg,
+        [(byte)'R', (byte)'I', (byte)'F', (byte)'F', _, _, _, _, (byte)'W', (byte)'E', (byte)'B', (byte)'P', ..] => WebP,
+        _ => null,
+    };
+
+    /// <summary>The file extension of a content type this class detects (<c>.png</c>), for file names in exports.</summary>
+    public static string ExtensionOf(string contentType) => contentType switch
+    {
+        Png => ".png",
+        Jpeg => ".jpg",
+        WebP => ".webp",
+        _ => throw new ArgumentOutOfRangeException(nameof(contentType), contentType, "Not an image type of a coupon."),
+    };
+}
+
 /// <summary>Where coupon images are kept. Files live outside any web root, one folder per tenant.</summary>
 public interface ICouponImageStore
 {

@@ -21,6 +21,7 @@ public sealed class CouponService(
     ITenantRepository tenants,
     ITenantContext tenantContext,
     CouponCodeGenerator codeGenerator,
+    ICouponImageStore images,
     TimeProvider time,
     IOptionsMonitor<SmartECouponOptions> options)
 {
@@ -100,7 +101,53 @@ public sealed class CouponService(
                     throw new InvalidOperationException($"Unexpected coupon write status {write.Status}.");
             }
         }
-        return Failure.Conflict(FailureCodes.VersionConflict, "クーポンが同時に更新されました。もう一度お試しください。", "The coupon was changed at the same time; try again.");
+        return ConcurrentChange();
+    }
+
+    /// <summary>
+    /// Sets (or replaces) a coupon's image: PNG, JPEG or WebP as its bytes show, at most
+    /// <see cref="CouponImageTypes.MaxBytes"/>. The file is stored outside any web root under a name without extension.
+    /// </summary>
+    public async Task<Result<Coupon>> SetImageAsync(string couponId, ReadOnlyMemory<byte> content, Actor actor, CancellationToken cancellationToken = default)
+    {
+        var tenantId = tenantContext.RequireTenantId();
+        if (content.Length > CouponImageTypes.MaxBytes || CouponImageTypes.Detect(content.Span) is not { } contentType)
+        {
+            return new Failure(FailureKind.Invalid, FailureCodes.UnsupportedImage, new LocalizedMessage(
+                "画像は2MB以内のPNG、JPEG、WebPにしてください。", "The image must be a PNG, JPEG or WebP file of at most 2 MB."));
+        }
+        for (var attempt = 0; attempt < MaxAttempts; attempt++)
+        {
+            var current = await coupons.FindAsync(couponId, cancellationToken).ConfigureAwait(false);
+            if (current is null)
+            {
+                return Failure.NotFound;
+            }
+            if (current.Status == CouponStatus.Archived)
+            {
+                return ArchivedCannotChange();
+            }
+            // The file first: a coupon never names an image that is not there (a crash leaves at worst an unused file,
+            // which the tenant's purge removes with the folder).
+            await images.SaveAsync(tenantId, couponId, content, cancellationToken).ConfigureAwait(false);
+            var now = time.GetUtcNow();
+            var write = await coupons.UpdateAsync(current with { ImageContentType = contentType }, current.Version,
+                Audit(actor, AuditActions.CouponImageSet, couponId, now), cancellationToken).ConfigureAwait(false);
+            switch (write.Status)
+            {
+                case CouponWriteStatus.Succeeded:
+                    return write.Coupon!;
+                case CouponWriteStatus.VersionConflict:
+                    continue;
+                case CouponWriteStatus.NotFound:
+                    return Failure.NotFound;
+                case CouponWriteStatus.InvalidTransition:
+                    return ArchivedCannotChange();
+                default:
+                    throw new InvalidOperationException($"Unexpected coupon write status {write.Status}.");
+            }
+        }
+        return ConcurrentChange();
     }
 
     /// <summary>Publishes a draft or paused coupon, within the plan's published-coupon limit.</summary>
@@ -212,7 +259,7 @@ public sealed class CouponService(
             CouponWriteStatus.PlanLimitReached => Failure.PlanLimit("公開中クーポン数", "published coupons"),
             CouponWriteStatus.InvalidTransition => Failure.Conflict(FailureCodes.InvalidStatusTransition,
                 $"現在の状態（{write.Coupon?.Status}）からは変更できません。", $"A {write.Coupon?.Status} coupon cannot become {status}."),
-            _ => Failure.Conflict(FailureCodes.VersionConflict, "クーポンが同時に更新されました。もう一度お試しください。", "The coupon was changed at the same time; try again."),
+            _ => ConcurrentChange(),
         };
     }
 
@@ -249,6 +296,8 @@ public sealed class CouponService(
 
     private static Failure SharedCodeTaken() => Failure.Invalid(new ValidationError("sharedCode", ValidationCodes.AlreadyExists,
         new LocalizedMessage("この共通コードは別のクーポンで使われています。", "Another coupon of the tenant uses this shared code.")));
+
+    private static Failure ConcurrentChange() => Failure.Conflict(FailureCodes.VersionConflict, "クーポンが同時に更新されました。もう一度お試しください。", "The coupon was changed at the same time; try again.");
 
     private static Failure ArchivedCannotChange() => Failure.Conflict(FailureCodes.InvalidStatusTransition,
         "アーカイブ済みのクーポンは変更できません。", "An archived coupon cannot be changed.");

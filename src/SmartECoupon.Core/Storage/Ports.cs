@@ -155,6 +155,14 @@ public interface ICouponRepository
     /// limit) in one guarded statement; leaving the published status gives it back.
     /// </summary>
     Task<CouponWrite> ChangeStatusAsync(string couponId, CouponStatus status, int? publishedLimit, AuditEntry audit, CancellationToken cancellationToken = default);
+
+    /// <summary>
+    /// Adds <paramref name="coupons"/> (in any status) with their audit entries in one transaction, or none of them:
+    /// the published ones take as many slots of the plan's published-coupon limit (<paramref name="publishedLimit"/>,
+    /// <see langword="null"/>: no limit) in one guarded statement, and a shared code another coupon of the tenant has
+    /// refuses the whole import.
+    /// </summary>
+    Task<CouponImportWrite> ImportAsync(IReadOnlyList<Coupon> coupons, int? publishedLimit, IReadOnlyList<AuditEntry> audit, CancellationToken cancellationToken = default);
 }
 
 /// <summary>What became of a ticket request.</summary>

@@ -34,6 +34,10 @@ public static class ValidationCodes
     public const string AlreadyExists = "already_exists";
     /// <summary>The value names an object that does not exist.</summary>
     public const string NotFound = "not_found";
+    /// <summary>The value cannot be written in the chosen encoding (Shift_JIS).</summary>
+    public const string Unencodable = "unencodable";
+    /// <summary>The CSV record or file is malformed (quoting, field count, header, size).</summary>
+    public const string MalformedCsv = "malformed_csv";
 }
 
 /// <summary>One failing field: the contract's <c>{field, code, message}</c>.</summary>
@@ -44,6 +48,25 @@ public sealed record ValidationError(string Field, string Code, LocalizedMessage
 {
     /// <summary>For <see cref="ValidationCodes.InvalidCharacters"/>: the characters that were refused, each once, as code points (<c>U+0009</c>).</summary>
     public IReadOnlyList<string> OffendingCharacters { get; init; } = [];
+
+    /// <summary>For a CSV file: where the value is (an import's line and column, an export's dataset, row and column).</summary>
+    public CsvLocation? Location { get; init; }
+}
+
+/// <summary>Where a value is in a CSV file.</summary>
+public sealed record CsvLocation
+{
+    /// <summary>The dataset (<c>coupons</c>, <c>audit-log</c>…), for an export.</summary>
+    public string? Dataset { get; init; }
+
+    /// <summary>The 1-based line of the file where the record starts (the header is line 1), for an import.</summary>
+    public long? Line { get; init; }
+
+    /// <summary>The 1-based number of the data record (the header not counted).</summary>
+    public long? Row { get; init; }
+
+    /// <summary>The column's name as the file's header has it; <see langword="null"/> for a problem with the whole record.</summary>
+    public string? Column { get; init; }
 }
 
 /// <summary>Thrown when input handed to the library breaks its rules. Carries every failing field.</summary>

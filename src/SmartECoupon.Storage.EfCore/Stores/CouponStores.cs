@@ -39,6 +39,50 @@ internal sealed class EfCouponRepository(SmartECouponDbContextFactory factory) :
         return new CouponWrite(CouponWriteStatus.Succeeded, coupon);
     }
 
+    public async Task<CouponImportWrite> ImportAsync(IReadOnlyList<Coupon> coupons, int? publishedLimit, IReadOnlyList<AuditEntry> audit, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(coupons);
+        ArgumentNullException.ThrowIfNull(audit);
+        var tenantId = CurrentTenant;
+        var db = Factory.ForTenant();
+        await using var dbScope = db.ConfigureAwait(false);
+        var tx = await BeginWriteAsync(db, cancellationToken).ConfigureAwait(false);
+        await using var txScope = tx.ConfigureAwait(false);
+        // The published coupons take their plan slots together, in one guarded statement.
+        var published = coupons.Count(c => CouponLifecycle.CountsAsPublished(c.Status));
+        if (published > 0 && !await TenantCounters.TryTakeAsync(db, TenantCounter.PublishedCoupons, publishedLimit, cancellationToken, published).ConfigureAwait(false))
+        {
+            return new CouponImportWrite(CouponImportStatus.PlanLimitReached);
+        }
+        foreach (var coupon in coupons)
+        {
+            db.Coupons.Add(RowMapping.ToRow(coupon));
+            db.Directory.Add(new DirectoryRow
+            {
+                HandleHash = CrossTenantAccess.HandleHash(DirectoryKinds.Coupon, coupon.Id),
+                Kind = DirectoryKinds.Coupon,
+                OwnerTenantId = tenantId,
+            });
+        }
+        db.AuditEntries.AddRange(audit.Select(Audit));
+        try
+        {
+            await db.SaveChangesAsync(cancellationToken).ConfigureAwait(false);
+        }
+        catch (DbUpdateException ex) when (UniqueViolation.Hit(ex, "coupons", "shared_code_key"))
+        {
+            // Rolled back with the transaction. Which coupon's code was taken, when the other coupon is visible now.
+            var keys = coupons.Select(c => c.SharedCodeKey).OfType<string>().ToList();
+            var check = Factory.ForTenant();
+            await using var checkScope = check.ConfigureAwait(false);
+            var taken = await check.Coupons.AsNoTracking().Where(c => c.SharedCodeKey != null && keys.Contains(c.SharedCodeKey)).Select(c => c.SharedCodeKey).FirstOrDefaultAsync(cancellationToken).ConfigureAwait(false);
+            var index = taken is null ? -1 : coupons.ToList().FindIndex(c => c.SharedCodeKey == taken);
+            return new CouponImportWrite(CouponImportStatus.SharedCodeTaken, index >= 0 ? index : null);
+        }
+        await tx.CommitAsync(cancellationToken).ConfigureAwait(false);
+        return new CouponImportWrite(CouponImportStatus.Succeeded);
+    }
+
     public async Task<Coupon?> FindAsync(string couponId, CancellationToken cancellationToken = default)
     {
         var db = Factory.ForTenant();

@@ -299,23 +299,23 @@ internal enum TenantCounter
 internal static class TenantCounters
 {
     /// <summary>
-    /// Takes one unit of <paramref name="counter"/> if it stays within <paramref name="limit"/>
-    /// (<c>UPDATE tenants SET x = x + 1 WHERE tenant_id = @t AND (@limit IS NULL OR x &lt; @limit)</c>); the affected-row
-    /// count decides.
+    /// Takes <paramref name="amount"/> units of <paramref name="counter"/> if it stays within <paramref name="limit"/>
+    /// (<c>UPDATE tenants SET x = x + @n WHERE tenant_id = @t AND (@limit IS NULL OR x + @n &lt;= @limit)</c>); the
+    /// affected-row count decides.
     /// </summary>
-    public static async Task<bool> TryTakeAsync(SmartECouponDbContext db, TenantCounter counter, int? limit, CancellationToken cancellationToken)
+    public static async Task<bool> TryTakeAsync(SmartECouponDbContext db, TenantCounter counter, int? limit, CancellationToken cancellationToken, int amount = 1)
     {
         // Without a tenant the filter matches no row, which would read as "limit reached": fail loudly instead.
         _ = db.CurrentTenantId ?? throw new TenantNotSetException();
         var tenants = db.Tenants.AsQueryable();
         var changed = counter switch
         {
-            TenantCounter.Members => await tenants.Where(t => limit == null || t.MemberCount < limit)
-                .ExecuteUpdateAsync(s => s.SetProperty(t => t.MemberCount, t => t.MemberCount + 1), cancellationToken).ConfigureAwait(false),
-            TenantCounter.Stores => await tenants.Where(t => limit == null || t.StoreCount < limit)
-                .ExecuteUpdateAsync(s => s.SetProperty(t => t.StoreCount, t => t.StoreCount + 1), cancellationToken).ConfigureAwait(false),
-            TenantCounter.PublishedCoupons => await tenants.Where(t => limit == null || t.PublishedCouponCount < limit)
-                .ExecuteUpdateAsync(s => s.SetProperty(t => t.PublishedCouponCount, t => t.PublishedCouponCount + 1), cancellationToken).ConfigureAwait(false),
+            TenantCounter.Members => await tenants.Where(t => limit == null || t.MemberCount + amount <= limit)
+                .ExecuteUpdateAsync(s => s.SetProperty(t => t.MemberCount, t => t.MemberCount + amount), cancellationToken).ConfigureAwait(false),
+            TenantCounter.Stores => await tenants.Where(t => limit == null || t.StoreCount + amount <= limit)
+                .ExecuteUpdateAsync(s => s.SetProperty(t => t.StoreCount, t => t.StoreCount + amount), cancellationToken).ConfigureAwait(false),
+            TenantCounter.PublishedCoupons => await tenants.Where(t => limit == null || t.PublishedCouponCount + amount <= limit)
+                .ExecuteUpdateAsync(s => s.SetProperty(t => t.PublishedCouponCount, t => t.PublishedCouponCount + amount), cancellationToken).ConfigureAwait(false),
             _ => throw new ArgumentOutOfRangeException(nameof(counter)),
         };
         return changed == 1;
