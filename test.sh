@@ -38,6 +38,6 @@ dotnet test SmartECoupon.Core.sln -c "$configuration" --no-build
 dotnet run --project samples/Quickstart -c "$configuration" --no-build
 
 if [ -f "$SMARTECOUPON_REPORT_FILE" ]; then
-  echo "== Races (rows counted in the database) =="
+  echo "== Figures from the conformance suite (races: rows counted in the database; volumes) =="
   sort "$SMARTECOUPON_REPORT_FILE"
 fi

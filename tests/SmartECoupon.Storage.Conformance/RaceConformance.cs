@@ -14,23 +14,6 @@ public abstract class RaceConformance(IStorageHarness harness) : ConformanceTest
     /// <summary>How many workers race. Sixteen, as the issue asks.</summary>
     protected virtual int Workers => 16;
 
-    private static readonly Lock ReportLock = new();
-
-    /// <summary>
-    /// Records a race's figures ("what: rows counted"). When <c>SMARTECOUPON_REPORT_FILE</c> names a file, the line is
-    /// appended there too, so a CI run can print every race's row counts.
-    /// </summary>
-    protected static void Report(string line)
-    {
-        if (Environment.GetEnvironmentVariable("SMARTECOUPON_REPORT_FILE") is { Length: > 0 } path)
-        {
-            lock (ReportLock)
-            {
-                File.AppendAllText(path, line + Environment.NewLine);
-            }
-        }
-    }
-
     [SkippableFact]
     public async Task Five_hundred_uses_of_a_coupon_capped_at_100_leave_exactly_100_ten_times_over()
     {

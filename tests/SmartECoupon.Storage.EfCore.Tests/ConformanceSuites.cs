@@ -23,3 +23,16 @@ public sealed class SqliteRetentionTests(SqliteHarness harness) : RetentionConfo
 public sealed class SqliteBackupTests(SqliteHarness harness) : BackupConformance(harness), IClassFixture<SqliteHarness>;
 public sealed class PostgreSqlRetentionTests(PostgreSqlHarness harness) : RetentionConformance(harness), IClassFixture<PostgreSqlHarness>;
 public sealed class PostgreSqlBackupTests(PostgreSqlHarness harness) : BackupConformance(harness), IClassFixture<PostgreSqlHarness>;
+
+public sealed class SqlitePortabilityTests(SqliteHarness harness) : PortabilityConformance(harness), IClassFixture<SqliteHarness>;
+public sealed class PostgreSqlPortabilityTests(PostgreSqlHarness harness) : PortabilityConformance(harness), IClassFixture<PostgreSqlHarness>;
+
+/// <summary>The volume tests sample the whole process's memory: they run alone, after the parallel tests.</summary>
+[CollectionDefinition(nameof(RunsAlone), DisableParallelization = true)]
+public sealed class RunsAlone;
+
+[Collection(nameof(RunsAlone))]
+public sealed class SqlitePortabilityVolumeTests(SqliteHarness harness) : PortabilityVolumeConformance(harness), IClassFixture<SqliteHarness>;
+
+[Collection(nameof(RunsAlone))]
+public sealed class PostgreSqlPortabilityVolumeTests(PostgreSqlHarness harness) : PortabilityVolumeConformance(harness), IClassFixture<PostgreSqlHarness>;

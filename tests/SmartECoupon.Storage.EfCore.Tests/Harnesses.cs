@@ -29,6 +29,11 @@ public abstract class EfHarness : IStorageHarness, IAsyncLifetime
 
     public abstract Task<IReadOnlyList<string>> FindTenantTracesAsync(string tenantId);
 
+    public abstract Task SeedRedemptionsAsync(string tenantId, string couponId, int count);
+
+    /// <summary>Eight characters that keep the ids of one seeding apart from another's.</summary>
+    protected static string SeedBatch() => Guid.NewGuid().ToString("N")[..8];
+
     /// <summary>Whether <see cref="InitializeAsync"/> migrates the new database (turn off to get a pristine one).</summary>
     public bool MigrateOnStart { get; init; } = true;
 
@@ -153,6 +158,24 @@ public sealed class SqliteHarness : EfHarness
         return traces;
     }
 
+    public override async Task SeedRedemptionsAsync(string tenantId, string couponId, int count)
+    {
+        await using var connection = new SqliteConnection($"Data Source={DatabasePath};Pooling=False");
+        await connection.OpenAsync();
+        await using var command = connection.CreateCommand();
+        command.CommandText = $"""
+            WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < $count)
+            INSERT INTO redemptions (tenant_id, id, coupon_id, ticket_id, one_time_code, user_key, store_id, channel, redeemed_at, redeemed_by, voided_at, voided_by)
+            SELECT $tenant, printf('red_%s%018d', $batch, i), $coupon, NULL, NULL, 'user-' || i, NULL, 'api', $at + i, 'mem_seed', NULL, NULL FROM n
+            """;
+        command.Parameters.AddWithValue("$count", count);
+        command.Parameters.AddWithValue("$tenant", tenantId);
+        command.Parameters.AddWithValue("$coupon", couponId);
+        command.Parameters.AddWithValue("$batch", SeedBatch());
+        command.Parameters.AddWithValue("$at", (Time.GetUtcNow().UtcTicks - DateTimeOffset.UnixEpoch.Ticks) / TimeSpan.TicksPerMicrosecond);
+        await command.ExecuteNonQueryAsync();
+    }
+
     public override async Task DisposeAsync()
     {
         SqliteConnection.ClearAllPools();
@@ -216,6 +239,25 @@ public sealed class PostgreSqlHarness : EfHarness
         await reader.NextResultAsync();
         await reader.ReadAsync();
         return reader.GetInt64(0);
+    }
+
+    public override async Task SeedRedemptionsAsync(string tenantId, string couponId, int count)
+    {
+        await using var connection = new NpgsqlConnection(ConnectionString ?? throw SkipOrFail());
+        await connection.OpenAsync();
+        await using var command = connection.CreateCommand();
+        command.CommandText = """
+            SELECT set_config('smartecoupon.tenant_id', @tenant, false);
+            INSERT INTO redemptions (tenant_id, id, coupon_id, ticket_id, one_time_code, user_key, store_id, channel, redeemed_at, redeemed_by, voided_at, voided_by)
+            SELECT @tenant, 'red_' || @batch || lpad(i::text, 18, '0'), @coupon, NULL, NULL, 'user-' || i, NULL, 'api', @at + i * interval '1 microsecond', 'mem_seed', NULL, NULL
+            FROM generate_series(1, @count) AS i
+            """;
+        command.Parameters.AddWithValue("count", count);
+        command.Parameters.AddWithValue("tenant", tenantId);
+        command.Parameters.AddWithValue("coupon", couponId);
+        command.Parameters.AddWithValue("batch", SeedBatch());
+        command.Parameters.AddWithValue("at", Time.GetUtcNow());
+        await command.ExecuteNonQueryAsync();
     }
 
     public override async Task<IReadOnlyList<string>> FindTenantTracesAsync(string tenantId)

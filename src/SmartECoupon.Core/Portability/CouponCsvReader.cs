@@ -175,7 +175,8 @@ public static class CouponCsvReader
         }
         var content = CouponRules.Validate(draft, policies, zone, out var ruleErrors);
         found.AddRange(ruleErrors);
-        foreach (var error in found)
+        // In the order of the file's columns, as a person reading the line goes.
+        foreach (var error in found.OrderBy(e => columns.FindIndex(c => c.Key == e.Field)))
         {
             errors.Add(At(line, columns, error.Field, error));
         }

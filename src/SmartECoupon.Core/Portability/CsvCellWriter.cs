@@ -80,7 +80,9 @@ internal sealed class CsvCellWriter : IAsyncDisposable
             var cell = CsvFormulaGuard.Protect(value);
             if (_checkCp932 && !Cp932.CanEncode(cell))
             {
+                // Reported, and left out: the strict encoder would throw, and the file is discarded anyway.
                 Unencodable(cell);
+                cell = "";
             }
             _csv.WriteField(cell);
         }
@@ -181,6 +183,65 @@ public sealed record CsvExportOptions
 /// <param name="Bytes">The size in bytes.</param>
 /// <param name="Sha256">The SHA-256 of the bytes, lower-case hex.</param>
 public sealed record ExportedFile(string Name, long? Rows, long Bytes, string Sha256);
+
+/// <summary>
+/// A write-only stream for a destination that refuses synchronous writes (an ASP.NET Core response body): asynchronous
+/// writes pass straight through; the few synchronous ones (ZipArchive finishes an entry's deflate stream synchronously)
+/// are held and written, in order, before the next asynchronous write or flush.
+/// </summary>
+internal sealed class DeferredSyncWriteStream(Stream inner) : Stream
+{
+    private MemoryStream? _pending;
+
+    public override bool CanRead => false;
+
+    public override bool CanSeek => false;
+
+    public override bool CanWrite => true;
+
+    public override long Length => throw new NotSupportedException();
+
+    public override long Position { get => throw new NotSupportedException(); set => throw new NotSupportedException(); }
+
+    public override void Write(byte[] buffer, int offset, int count) => Write(buffer.AsSpan(offset, count));
+
+    public override void Write(ReadOnlySpan<byte> buffer) => (_pending ??= new MemoryStream()).Write(buffer);
+
+    public override Task WriteAsync(byte[] buffer, int offset, int count, CancellationToken cancellationToken) =>
+        WriteAsync(buffer.AsMemory(offset, count), cancellationToken).AsTask();
+
+    public override async ValueTask WriteAsync(ReadOnlyMemory<byte> buffer, CancellationToken cancellationToken = default)
+    {
+        await DrainAsync(cancellationToken).ConfigureAwait(false);
+        await inner.WriteAsync(buffer, cancellationToken).ConfigureAwait(false);
+    }
+
+    public override void Flush()
+    {
+        // Held until the next asynchronous flush.
+    }
+
+    public override async Task FlushAsync(CancellationToken cancellationToken)
+    {
+        await DrainAsync(cancellationToken).ConfigureAwait(false);
+        await inner.FlushAsync(cancellationToken).ConfigureAwait(false);
+    }
+
+    public override int Read(byte[] buffer, int offset, int count) => throw new NotSupportedException();
+
+    public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
+
+    public override void SetLength(long value) => throw new NotSupportedException();
+
+    private async ValueTask DrainAsync(CancellationToken cancellationToken)
+    {
+        if (_pending is { Length: > 0 } pending)
+        {
+            await inner.WriteAsync(pending.GetBuffer().AsMemory(0, (int)pending.Length), cancellationToken).ConfigureAwait(false);
+            pending.SetLength(0);
+        }
+    }
+}
 
 /// <summary>A write-only stream that passes bytes on and counts and hashes them.</summary>
 internal sealed class HashingStream(Stream inner) : Stream

@@ -275,9 +275,20 @@ public sealed class CsvBundle : IAsyncDisposable
     public async Task<IReadOnlyList<ExportedFile>> WriteToAsync(Stream destination, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(destination);
-        var zip = await ZipArchive.CreateAsync(destination, ZipArchiveMode.Create, leaveOpen: true, entryNameEncoding: null, cancellationToken).ConfigureAwait(false);
-        await using var zipScope = zip.ConfigureAwait(false);
+        var output = new DeferredSyncWriteStream(destination);
+        await using (output.ConfigureAwait(false))
+        {
+            var files = await WriteZipAsync(output, cancellationToken).ConfigureAwait(false);
+            await output.FlushAsync(cancellationToken).ConfigureAwait(false);
+            return files;
+        }
+    }
+
+    private async Task<IReadOnlyList<ExportedFile>> WriteZipAsync(Stream output, CancellationToken cancellationToken)
+    {
+        var zip = await ZipArchive.CreateAsync(output, ZipArchiveMode.Create, leaveOpen: true, entryNameEncoding: null, cancellationToken).ConfigureAwait(false);
         var files = new List<ExportedFile>();
+        await using var zipScope = zip.ConfigureAwait(false);
         foreach (var export in _exports)
         {
             files.Add(await EntryAsync(zip, export.FileName, _generatedAt, entry => export.WriteToAsync(entry, cancellationToken), cancellationToken).ConfigureAwait(false));
