@@ -1,5 +1,5 @@
 // SmartECoupon benchmark harness. Usage:
-//   dotnet run -c Release --project tests/SmartECoupon.Benchmarks -- [--quick] [--provider sqlite|postgresql|both] [--scenario codes]
+//   dotnet run -c Release --project tests/SmartECoupon.Benchmarks -- [--quick] [--provider sqlite|postgresql|both] [--scenario codes|export|all]
 // PostgreSQL runs need SMARTECOUPON_BENCH_POSTGRES (or SMARTECOUPON_TEST_POSTGRES): an owner login that may create databases.
 using System.Diagnostics;
 using System.Globalization;
@@ -8,12 +8,15 @@ using Npgsql;
 using SmartECoupon;
 using SmartECoupon.Auditing;
 using SmartECoupon.Coupons;
+using SmartECoupon.Portability;
 using SmartECoupon.Storage.EfCore;
 using SmartECoupon.Tenancy;
 
 var quick = args.Contains("--quick");
 var providerArg = Arg("--provider") ?? "both";
+var scenario = Arg("--scenario") ?? "all";
 var codeCount = quick ? 20_000 : 1_000_000;
+var exportRows = quick ? 50_000 : 1_000_000;
 var postgres = Environment.GetEnvironmentVariable("SMARTECOUPON_BENCH_POSTGRES") ?? Environment.GetEnvironmentVariable("SMARTECOUPON_TEST_POSTGRES");
 
 var providers = new List<StorageProvider>();
@@ -37,9 +40,16 @@ Console.WriteLine($"SmartECoupon benchmarks ({(quick ? "quick" : "full")}) on {E
 foreach (var provider in providers)
 {
     await using var database = await BenchDatabase.CreateAsync(provider, postgres);
-    var seconds = await GenerateCodesAsync(database.Services, codeCount);
-    Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-        $"{provider,-10} generate {codeCount:N0} one-time codes: {seconds:F2} s ({codeCount / seconds:N0} codes/s)"));
+    if (scenario is "all" or "codes")
+    {
+        var seconds = await GenerateCodesAsync(database.Services, codeCount);
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+            $"{provider,-10} generate {codeCount:N0} one-time codes: {seconds:F2} s ({codeCount / seconds:N0} codes/s)"));
+    }
+    if (scenario is "all" or "export")
+    {
+        await ExportBenchmark.RunAsync(database, provider, exportRows);
+    }
 }
 
 static async Task<double> GenerateCodesAsync(IServiceProvider services, int count)
@@ -83,6 +93,8 @@ internal sealed class BenchDatabase : IAsyncDisposable
 
     public ServiceProvider Services { get; }
 
+    public string ConnectionString { get; private set; } = "";
+
     public static async Task<BenchDatabase> CreateAsync(StorageProvider provider, string? postgres)
     {
         string connectionString;
@@ -113,7 +125,7 @@ internal sealed class BenchDatabase : IAsyncDisposable
         });
         var provider_ = services.BuildServiceProvider();
         await provider_.GetRequiredService<SmartECouponStorage>().MigrateAsync();
-        return new BenchDatabase(provider_, folder, provider == StorageProvider.PostgreSql ? postgres : null, name);
+        return new BenchDatabase(provider_, folder, provider == StorageProvider.PostgreSql ? postgres : null, name) { ConnectionString = connectionString };
     }
 
     public async ValueTask DisposeAsync()

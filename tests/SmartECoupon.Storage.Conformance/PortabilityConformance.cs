@@ -57,6 +57,26 @@ public abstract class PortabilityConformance(IStorageHarness harness) : Conforma
     }
 
     [SkippableFact]
+    public async Task A_cancelled_tenant_can_still_download_everything_until_its_purge()
+    {
+        var (tenant, coupon, _) = await TenantWithDataAsync();
+        var today = TenantTimeZones.DateIn(Harness.Time.GetUtcNow(), TenantTimeZones.Find(TenantTimeZones.Default));
+        Assert.True((await Get<TenantService>().CancelAsync(tenant.Id, today, Operator)).Succeeded);
+        using (In(tenant))
+        {
+            var bundle = await Get<TenantDataExporter>().ExportBundleAsync();
+            await using var prepared = bundle.Value!;
+            var body = new AsyncOnlyStream();
+            var files = await prepared.WriteToAsync(body);
+
+            Assert.Equal(1, files.Single(f => f.Name == "coupons.csv").Rows);
+            var settings = Encoding.UTF8.GetString((await ExportAsync(CsvDataset.Settings, CsvExportOptions.Default)).Bytes);
+            Assert.Contains("status,cancelled", settings, StringComparison.Ordinal);
+            Assert.Contains(coupon.Id, Encoding.UTF8.GetString((await ExportAsync(CsvDataset.Coupons, CsvExportOptions.Default)).Bytes), StringComparison.Ordinal);
+        }
+    }
+
+    [SkippableFact]
     public async Task Text_a_spreadsheet_could_run_gets_one_apostrophe_while_numbers_and_dates_stay_as_they_are()
     {
         var tenant = await NewTenantAsync();

@@ -1,0 +1,143 @@
+using System.Data.Common;
+using System.Diagnostics;
+using System.Globalization;
+using Microsoft.Data.Sqlite;
+using Microsoft.Extensions.DependencyInjection;
+using Npgsql;
+using SmartECoupon;
+using SmartECoupon.Auditing;
+using SmartECoupon.Coupons;
+using SmartECoupon.Portability;
+using SmartECoupon.Storage.EfCore;
+using SmartECoupon.Tenancy;
+
+/// <summary>
+/// The CSV export of a tenant's redemptions, in UTF-8 (streamed) and Shift_JIS (checked through a temporary file), next
+/// to the floor measured in the same run: the same rows read with a bare data reader and thrown away.
+/// </summary>
+internal static class ExportBenchmark
+{
+    public static async Task RunAsync(BenchDatabase database, StorageProvider provider, int rows)
+    {
+        var services = database.Services;
+        var created = await services.GetRequiredService<TenantService>().CreateAsync("export bench", TenantPlan.Premium, "bench", Actor.Operator("opr_bench"));
+        var tenantId = created.Value!.Tenant.Id;
+        using var scope = services.GetRequiredService<ITenantContext>().BeginScope(tenantId);
+        var admin = Actor.Member(created.Value.Admin.Id);
+        var coupon = (await services.GetRequiredService<CouponService>().CreateAsync(new CouponDraft { Title = "bench", Benefit = "bench" }, admin)).Value!;
+
+        var seed = Stopwatch.StartNew();
+        await SeedAsync(provider, database.ConnectionString, tenantId, coupon.Id, rows);
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{provider,-10} seed {rows:N0} redemptions with one INSERT … SELECT: {seed.Elapsed.TotalSeconds:F2} s"));
+
+        var floor = await MeasureAsync(async () => await ReadRawAsync(provider, database.ConnectionString, tenantId));
+        Print(provider, "baseline: bare data reader, rows discarded", rows, floor);
+        foreach (var encoding in (CsvExportEncoding[])[CsvExportEncoding.Utf8, CsvExportEncoding.ShiftJis])
+        {
+            var exporter = services.GetRequiredService<TenantDataExporter>();
+            var measured = await MeasureAsync(async () =>
+            {
+                var prepared = await exporter.ExportAsync(CsvDataset.Redemptions, new CsvExportOptions { Encoding = encoding });
+                await using var export = prepared.Value!;
+                var file = await export.WriteToAsync(Stream.Null);
+                return file.Rows ?? 0;
+            });
+            Print(provider, $"export redemptions.csv, {(encoding == CsvExportEncoding.Utf8 ? "UTF-8 + BOM" : "Shift_JIS")}", rows, measured, floor);
+        }
+    }
+
+    private static void Print(StorageProvider provider, string what, int expected, Measurement m, Measurement? floor = null)
+    {
+        if (m.Rows != expected)
+        {
+            throw new InvalidOperationException($"{what}: {m.Rows} rows, expected {expected}.");
+        }
+        var ratio = floor is null ? "" : string.Create(CultureInfo.InvariantCulture, $", {m.Seconds / floor.Seconds:F1}× the baseline's time");
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+            $"{provider,-10} {what}: {m.Rows:N0} rows in {m.Seconds:F2} s = {m.Rows / m.Seconds:N0} rows/s{ratio}; peak working set {m.PeakWorkingSetMb:F0} MB (+{m.WorkingSetGrowthMb:F0} MB), managed heap peak +{m.ManagedGrowthMb:F0} MB"));
+    }
+
+    private static async Task<Measurement> MeasureAsync(Func<Task<long>> run)
+    {
+        GC.Collect();
+        GC.WaitForPendingFinalizers();
+        GC.Collect();
+        var baseManaged = GC.GetTotalMemory(forceFullCollection: true);
+        var baseWorkingSet = Environment.WorkingSet;
+        long peakManaged = baseManaged, peakWorkingSet = baseWorkingSet;
+        using var done = new CancellationTokenSource();
+        var sampler = Task.Run(async () =>
+        {
+            while (!done.IsCancellationRequested)
+            {
+                peakManaged = Math.Max(peakManaged, GC.GetTotalMemory(forceFullCollection: false));
+                peakWorkingSet = Math.Max(peakWorkingSet, Environment.WorkingSet);
+                await Task.Delay(5);
+            }
+        });
+        var watch = Stopwatch.StartNew();
+        var rows = await run();
+        watch.Stop();
+        await done.CancelAsync();
+        await sampler;
+        const double Mb = 1024 * 1024;
+        return new Measurement(rows, watch.Elapsed.TotalSeconds, peakWorkingSet / Mb, (peakWorkingSet - baseWorkingSet) / Mb, (peakManaged - baseManaged) / Mb);
+    }
+
+    private static async Task<long> ReadRawAsync(StorageProvider provider, string connectionString, string tenantId)
+    {
+        await using DbConnection connection = provider == StorageProvider.Sqlite ? new SqliteConnection(connectionString) : new NpgsqlConnection(connectionString);
+        await connection.OpenAsync();
+        await using var command = connection.CreateCommand();
+        command.CommandText = (provider == StorageProvider.PostgreSql ? "SELECT set_config('smartecoupon.tenant_id', @tenant, false); " : "") +
+            "SELECT tenant_id, id, coupon_id, ticket_id, one_time_code, user_key, store_id, channel, redeemed_at, redeemed_by, voided_at, voided_by " +
+            "FROM redemptions WHERE tenant_id = @tenant ORDER BY id";
+        var parameter = command.CreateParameter();
+        parameter.ParameterName = "@tenant";
+        parameter.Value = tenantId;
+        command.Parameters.Add(parameter);
+        await using var reader = await command.ExecuteReaderAsync();
+        if (provider == StorageProvider.PostgreSql)
+        {
+            await reader.NextResultAsync();
+        }
+        long rows = 0;
+        var values = new object[12];
+        while (await reader.ReadAsync())
+        {
+            reader.GetValues(values);
+            rows++;
+        }
+        return rows;
+    }
+
+    private static async Task SeedAsync(StorageProvider provider, string connectionString, string tenantId, string couponId, int rows)
+    {
+        await using DbConnection connection = provider == StorageProvider.Sqlite ? new SqliteConnection(connectionString) : new NpgsqlConnection(connectionString);
+        await connection.OpenAsync();
+        await using var command = connection.CreateCommand();
+        command.CommandTimeout = 600;
+        command.CommandText = provider == StorageProvider.Sqlite
+            ? """
+              WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < @count)
+              INSERT INTO redemptions (tenant_id, id, coupon_id, ticket_id, one_time_code, user_key, store_id, channel, redeemed_at, redeemed_by, voided_at, voided_by)
+              SELECT @tenant, printf('red_bench%017d', i), @coupon, NULL, NULL, 'member-' || i, NULL, 'api', 1795000000000000 + i, 'mem_bench', NULL, NULL FROM n
+              """
+            : """
+              SELECT set_config('smartecoupon.tenant_id', @tenant, false);
+              INSERT INTO redemptions (tenant_id, id, coupon_id, ticket_id, one_time_code, user_key, store_id, channel, redeemed_at, redeemed_by, voided_at, voided_by)
+              SELECT @tenant, 'red_bench' || lpad(i::text, 17, '0'), @coupon, NULL, NULL, 'member-' || i, NULL, 'api', now() + i * interval '1 microsecond', 'mem_bench', NULL, NULL
+              FROM generate_series(1, @count) AS i
+              """;
+        foreach (var (name, value) in (ReadOnlySpan<(string, object)>)[("@count", rows), ("@tenant", tenantId), ("@coupon", couponId)])
+        {
+            var parameter = command.CreateParameter();
+            parameter.ParameterName = name;
+            parameter.Value = value;
+            command.Parameters.Add(parameter);
+        }
+        await command.ExecuteNonQueryAsync();
+    }
+
+    private sealed record Measurement(long Rows, double Seconds, double PeakWorkingSetMb, double WorkingSetGrowthMb, double ManagedGrowthMb);
+}
