@@ -4,7 +4,7 @@ using Microsoft.AspNetCore.Mvc.Testing;
 
 namespace SmartECoupon.WebHost.Tests;
 
-public class HealthTests(HostFactory factory) : IClassFixture<HostFactory>
+public class HealthTests(SqliteHostFactory factory) : IClassFixture<SqliteHostFactory>
 {
     [Fact]
     public async Task Healthz_answers_200_while_the_process_runs()

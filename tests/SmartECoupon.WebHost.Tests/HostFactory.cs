@@ -1,17 +1,67 @@
+using System.Net;
+using System.Net.Http.Headers;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Mvc.Testing;
+using Npgsql;
+using SmartECoupon.Tenancy;
 
 namespace SmartECoupon.WebHost.Tests;
 
-/// <summary>The sample host on its SQLite default, with a database file of its own for each factory.</summary>
-public sealed class HostFactory : WebApplicationFactory<Program>
+/// <summary>
+/// The sample host on a real database of its own, with a known first operator key. <see cref="SqliteHostFactory"/> uses
+/// the embedded default; <see cref="PostgreSqlHostFactory"/> a database created on the server named by
+/// <c>SMARTECOUPON_TEST_POSTGRES</c> (skipped outside CI without it, as the storage tests are).
+/// </summary>
+public abstract class HostFactory : WebApplicationFactory<Program>
 {
-    private readonly string _folder = Path.Combine(Path.GetTempPath(), "smartecoupon-host-tests", Guid.NewGuid().ToString("N"));
+    protected HostFactory()
+    {
+        Directory.CreateDirectory(Folder);
+    }
+
+    /// <summary>A folder of the factory's own: SQLite file, backups, uploads.</summary>
+    public string Folder { get; } = Path.Combine(Path.GetTempPath(), "smartecoupon-host-tests", Guid.NewGuid().ToString("N"));
+
+    /// <summary>The first operator's key, given to the host through configuration.</summary>
+    public string OperatorKey { get; } = ApiKeys.Issue(null).Key;
+
+    public abstract string ProviderName { get; }
+
+    /// <summary>Settings of the host, in configuration form.</summary>
+    protected abstract IReadOnlyDictionary<string, string?> StorageSettings();
 
     protected override void ConfigureWebHost(IWebHostBuilder builder)
     {
-        Directory.CreateDirectory(_folder);
-        builder.UseSetting("ConnectionStrings:SmartECoupon", $"Data Source={Path.Combine(_folder, "smartecoupon.db")}");
+        builder.UseEnvironment("Testing");
+        foreach (var (key, value) in StorageSettings())
+        {
+            builder.UseSetting(key, value);
+        }
+        builder.UseSetting("SmartECoupon:Bootstrap:OperatorApiKey", OperatorKey);
+        builder.UseSetting("SmartECoupon:Backups:Folder", Path.Combine(Folder, "backups"));
+        builder.UseSetting("SmartECoupon:Uploads:Folder", Path.Combine(Folder, "uploads"));
+    }
+
+    /// <summary>A client that behaves as the contract asks: it retries a 429 after its Retry-After.</summary>
+    public HttpClient Client(string? apiKey = null)
+    {
+        var client = CreateDefaultClient(new RetryAfterHandler());
+        if (apiKey is not null)
+        {
+            client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", apiKey);
+        }
+        return client;
+    }
+
+    /// <summary>A client that shows every answer as it is, 429 included.</summary>
+    public HttpClient RawClient(string? apiKey = null)
+    {
+        var client = CreateClient();
+        if (apiKey is not null)
+        {
+            client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", apiKey);
+        }
+        return client;
     }
 
     protected override void Dispose(bool disposing)
@@ -20,10 +70,95 @@ public sealed class HostFactory : WebApplicationFactory<Program>
         Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
         try
         {
-            Directory.Delete(_folder, recursive: true);
+            Directory.Delete(Folder, recursive: true);
         }
         catch (IOException)
         {
+        }
+        catch (UnauthorizedAccessException)
+        {
+        }
+    }
+}
+
+public sealed class SqliteHostFactory : HostFactory
+{
+    public override string ProviderName => "SQLite";
+
+    protected override IReadOnlyDictionary<string, string?> StorageSettings() => new Dictionary<string, string?>
+    {
+        ["ConnectionStrings:SmartECoupon"] = $"Data Source={Path.Combine(Folder, "smartecoupon.db")}",
+    };
+}
+
+public sealed class PostgreSqlHostFactory : HostFactory
+{
+    private const string Variable = "SMARTECOUPON_TEST_POSTGRES";
+    private readonly string _database = "sechost_" + Guid.NewGuid().ToString("N")[..16];
+    private string? _connectionString;
+
+    public override string ProviderName => "PostgreSQL";
+
+    /// <summary>Whether PostgreSQL is configured; without it the tests skip, except under CI=true where they fail.</summary>
+    public static void SkipUnlessConfigured()
+    {
+        if (Environment.GetEnvironmentVariable(Variable) is { Length: > 0 })
+        {
+            return;
+        }
+        if (string.Equals(Environment.GetEnvironmentVariable("CI"), "true", StringComparison.OrdinalIgnoreCase))
+        {
+            throw new InvalidOperationException($"CI=true but {Variable} is not set: the PostgreSQL host tests must run in CI.");
+        }
+        throw new SkipException($"PostgreSQL host tests skipped: set {Variable} (./test.sh does).");
+    }
+
+    protected override IReadOnlyDictionary<string, string?> StorageSettings()
+    {
+        SkipUnlessConfigured();
+        if (_connectionString is null)
+        {
+            var admin = Environment.GetEnvironmentVariable(Variable)!;
+            using var connection = new NpgsqlConnection(admin);
+            connection.Open();
+            using var command = new NpgsqlCommand($"CREATE DATABASE {_database}", connection);
+            command.ExecuteNonQuery();
+            _connectionString = new NpgsqlConnectionStringBuilder(admin) { Database = _database, MaxPoolSize = 60 }.ToString();
+        }
+        return new Dictionary<string, string?>
+        {
+            ["SmartECoupon:Storage:Provider"] = "PostgreSql",
+            ["ConnectionStrings:SmartECoupon"] = _connectionString,
+        };
+    }
+}
+
+/// <summary>Retries a 429 after the time its Retry-After gives, as the contract asks of clients.</summary>
+public sealed class RetryAfterHandler : DelegatingHandler
+{
+    protected override async Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
+    {
+        var body = request.Content is null ? null : await request.Content.ReadAsByteArrayAsync(cancellationToken);
+        var contentHeaders = request.Content?.Headers.ToList();
+        for (var attempt = 0; ; attempt++)
+        {
+            var response = await base.SendAsync(request, cancellationToken);
+            if (response.StatusCode != HttpStatusCode.TooManyRequests || attempt >= 50)
+            {
+                return response;
+            }
+            var wait = response.Headers.RetryAfter?.Delta ?? TimeSpan.FromSeconds(1);
+            response.Dispose();
+            await Task.Delay(wait, cancellationToken);
+            if (body is not null)
+            {
+                var content = new ByteArrayContent(body);
+                foreach (var (name, values) in contentHeaders!)
+                {
+                    content.Headers.TryAddWithoutValidation(name, values);
+                }
+                request.Content = content;
+            }
         }
     }
 }

@@ -1,0 +1,128 @@
+using System.Globalization;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.Net.Http.Headers;
+using SmartECoupon.Validation;
+
+namespace SmartECoupon.WebHost.Api;
+
+/// <summary>
+/// Every error of the contract as <c>application/problem+json</c> (RFC 9457): <c>status</c>, <c>title</c>, the stable
+/// <c>code</c>, and for input errors the <c>errors</c> array, with messages in the language of <c>Accept-Language</c>
+/// (Japanese unless English is asked for).
+/// </summary>
+internal static class ApiProblem
+{
+    public const string Unauthenticated = "unauthenticated";
+    public const string Forbidden = "forbidden";
+    public const string MalformedRequest = "malformed_request";
+    public const string TenantCancelled = "tenant_cancelled";
+    public const string TooManyConcurrentRequests = "too_many_concurrent_requests";
+    public const string TooManyAttempts = "too_many_attempts";
+    public const string IdempotencyKeyRequired = "idempotency_key_required";
+    public const string IdempotencyKeyReused = "idempotency_key_reused";
+    public const string IdempotencyKeyInFlight = "idempotency_key_in_flight";
+    public const string PayloadTooLarge = "payload_too_large";
+    public const string InternalError = "internal_error";
+
+    private static readonly CultureInfo English = CultureInfo.GetCultureInfo("en");
+    private static readonly CultureInfo Japanese = CultureInfo.GetCultureInfo("ja");
+
+    /// <summary>The culture of the request's messages: English when <c>Accept-Language</c> prefers it, Japanese otherwise.</summary>
+    public static CultureInfo CultureOf(HttpContext context)
+    {
+        var preferred = context.Request.GetTypedHeaders().AcceptLanguage
+            .Where(l => l.Quality is null or > 0)
+            .OrderByDescending(l => l.Quality ?? 1)
+            .Select(l => l.Value.Value)
+            .FirstOrDefault(v => v is not null && (v.StartsWith("en", StringComparison.OrdinalIgnoreCase) || v.StartsWith("ja", StringComparison.OrdinalIgnoreCase)));
+        return preferred is not null && preferred.StartsWith("en", StringComparison.OrdinalIgnoreCase) ? English : Japanese;
+    }
+
+    /// <summary>The problem for a library failure, with its status from the failure's kind.</summary>
+    public static ProblemHttpResult From(HttpContext context, Failure failure)
+    {
+        var status = failure.Kind switch
+        {
+            FailureKind.Invalid => StatusCodes.Status422UnprocessableEntity,
+            FailureKind.NotFound => StatusCodes.Status404NotFound,
+            FailureKind.Conflict => StatusCodes.Status409Conflict,
+            FailureKind.LimitReached => StatusCodes.Status403Forbidden,
+            _ => StatusCodes.Status400BadRequest,
+        };
+        return Create(context, status, failure.Code, failure.Message, failure.Errors);
+    }
+
+    /// <summary>A problem with the given status, code and message, and any field errors.</summary>
+    public static ProblemHttpResult Create(HttpContext context, int status, string code, LocalizedMessage message, IReadOnlyList<ValidationError>? errors = null)
+    {
+        var culture = CultureOf(context);
+        var extensions = new Dictionary<string, object?> { ["code"] = code };
+        if (errors is { Count: > 0 })
+        {
+            extensions["errors"] = errors.Select(e => FieldError(e, culture)).ToList();
+            // An export's failure names where the first bad value is, at the top level too.
+            if (errors[0].Location is { Dataset: { } dataset } location)
+            {
+                extensions["dataset"] = dataset;
+                extensions["row"] = location.Row;
+                extensions["column"] = location.Column;
+            }
+        }
+        return TypedResults.Problem(statusCode: status, title: message.For(culture), extensions: extensions);
+    }
+
+    /// <summary>Invalid input in one field (422 <c>validation_failed</c>).</summary>
+    public static ProblemHttpResult Invalid(HttpContext context, IReadOnlyList<ValidationError> errors) => From(context, Failure.Invalid(errors));
+
+    /// <summary>
+    /// The body's own errors (a field of the wrong type) together with the library's, one per field, so that every
+    /// failing field is reported at once.
+    /// </summary>
+    public static ProblemHttpResult Invalid(HttpContext context, IReadOnlyList<ValidationError> bodyErrors, Failure? failure)
+    {
+        if (failure is not null && failure.Kind != FailureKind.Invalid && bodyErrors.Count == 0)
+        {
+            return From(context, failure);
+        }
+        var merged = bodyErrors.Concat((failure?.Errors ?? []).Where(e => bodyErrors.All(b => b.Field != e.Field))).ToList();
+        return Invalid(context, merged);
+    }
+
+    public static ProblemHttpResult NotFound(HttpContext context) => From(context, Failure.NotFound);
+
+    public static ProblemHttpResult Malformed(HttpContext context, string japanese, string english) =>
+        Create(context, StatusCodes.Status400BadRequest, MalformedRequest, new LocalizedMessage(japanese, english));
+
+    public static ProblemHttpResult TooMany(HttpContext context, string code, TimeSpan retryAfter, LocalizedMessage message)
+    {
+        context.Response.Headers[HeaderNames.RetryAfter] = Math.Max(1, (int)Math.Ceiling(retryAfter.TotalSeconds)).ToString(CultureInfo.InvariantCulture);
+        return Create(context, StatusCodes.Status429TooManyRequests, code, message);
+    }
+
+    private static Dictionary<string, object?> FieldError(ValidationError error, CultureInfo culture)
+    {
+        var item = new Dictionary<string, object?>
+        {
+            ["field"] = error.Field,
+            ["code"] = error.Code,
+            ["message"] = error.Message.For(culture),
+        };
+        if (error.Location is { } location)
+        {
+            if (location.Line is { } line)
+            {
+                item["line"] = line;
+            }
+            if (location.Row is { } row)
+            {
+                item["row"] = row;
+            }
+            item["column"] = location.Column;
+        }
+        if (error.OffendingCharacters.Count > 0)
+        {
+            item["characters"] = error.OffendingCharacters;
+        }
+        return item;
+    }
+}

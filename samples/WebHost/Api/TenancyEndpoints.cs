@@ -1,0 +1,256 @@
+using Microsoft.AspNetCore.Http.HttpResults;
+using SmartECoupon.Retention;
+using SmartECoupon.Storage;
+using SmartECoupon.Stores;
+using SmartECoupon.Tenancy;
+using SmartECoupon.Validation;
+
+namespace SmartECoupon.WebHost.Api;
+
+/// <summary>Operators, tenants, members and stores.</summary>
+internal static class TenancyEndpoints
+{
+    public static void Map(RouteGroupBuilder api)
+    {
+        var operators = api.MapGroup("/operators").RequireAuthorization(ApiPolicies.Operator).WithTags("Operators");
+        operators.MapPost("/", CreateOperatorAsync);
+        operators.MapDelete("/{id}", DeleteOperatorAsync);
+
+        var tenants = api.MapGroup("/tenants").RequireAuthorization(ApiPolicies.Operator).WithTags("Tenants");
+        tenants.MapPost("/", CreateTenantAsync);
+        tenants.MapGet("/", ListTenantsAsync);
+        tenants.MapGet("/{id}", GetTenantAsync);
+        tenants.MapPost("/{id}/cancel", CancelTenantAsync);
+
+        api.MapPost("/ops/retention/run", RunRetentionAsync).RequireAuthorization(ApiPolicies.Operator).WithTags("Operations");
+
+        var members = api.MapGroup("/members").RequireAuthorization(ApiPolicies.Admin).WithTags("Members");
+        members.MapPost("/", CreateMemberAsync);
+        members.MapGet("/", ListMembersAsync);
+        members.MapGet("/{id}", GetMemberAsync);
+        members.MapDelete("/{id}", DeleteMemberAsync);
+        members.MapPost("/{id}/rotate-key", RotateKeyAsync);
+
+        var stores = api.MapGroup("/stores").WithTags("Stores");
+        stores.MapPost("/", CreateStoreAsync).RequireAuthorization(ApiPolicies.Admin);
+        stores.MapGet("/", ListStoresAsync).RequireAuthorization(ApiPolicies.Staff);
+        stores.MapGet("/{id}", GetStoreAsync).RequireAuthorization(ApiPolicies.Staff);
+    }
+
+    private static async Task<Results<Created<OperatorResponse>, ProblemHttpResult>> CreateOperatorAsync(HttpContext context, OperatorService service)
+    {
+        var (body, problem) = await JsonBody.ReadAsync(context);
+        if (body is null)
+        {
+            return (ProblemHttpResult)problem!;
+        }
+        using (body)
+        {
+            var errors = new List<ValidationError>();
+            var displayName = body.String("displayName", errors);
+            if (errors.Count > 0)
+            {
+                return ApiProblem.Invalid(context, errors);
+            }
+            var created = await service.CreateAsync(displayName, context.RequestAborted);
+            return created.Succeeded
+                ? TypedResults.Created($"/api/v1/operators/{created.Value.Person.Id}", new OperatorResponse(created.Value.Person.Id, created.Value.Person.DisplayName, created.Value.ApiKey))
+                : ApiProblem.From(context, created.Failure);
+        }
+    }
+
+    private static async Task<Results<NoContent, ProblemHttpResult>> DeleteOperatorAsync(string id, HttpContext context, OperatorService service)
+    {
+        var removed = await service.RemoveAsync(id, context.RequestAborted);
+        return removed.Succeeded ? TypedResults.NoContent() : ApiProblem.From(context, removed.Failure);
+    }
+
+    private static async Task<Results<Created<TenantCreatedResponse>, ProblemHttpResult>> CreateTenantAsync(HttpContext context, TenantService service)
+    {
+        var (body, problem) = await JsonBody.ReadAsync(context);
+        if (body is null)
+        {
+            return (ProblemHttpResult)problem!;
+        }
+        using (body)
+        {
+            var errors = new List<ValidationError>();
+            var name = body.String("name", errors);
+            var adminName = body.String("adminName", errors);
+            var plan = body.Enum<TenantPlan>("plan", errors, "free、standard、premiumのいずれか", "free, standard or premium");
+            if (plan is null && !errors.Any(e => e.Field == "plan"))
+            {
+                errors.Add(FieldErrors.Required(new FieldLabel("plan", "プラン", "Plan")));
+            }
+            // Called even when the body has errors, so that the library's field errors are reported with them; an
+            // invalid plan cannot create anything.
+            var created = await service.CreateAsync(name, plan ?? (TenantPlan)(-1), adminName, Caller.ActorOf(context), context.RequestAborted);
+            if (errors.Count > 0 || !created.Succeeded)
+            {
+                return ApiProblem.Invalid(context, errors, created.Failure);
+            }
+            var tenant = created.Value.Tenant;
+            var zone = TenantTimeZones.Find(tenant.TimeZoneId);
+            return TypedResults.Created($"/api/v1/tenants/{tenant.Id}", new TenantCreatedResponse(tenant.Id, tenant.Name, ApiJson.NameOf(tenant.Plan),
+                ApiJson.NameOf(tenant.Status), TenantResponse.Local(tenant.CreatedAt, zone), new TenantAdminResponse(created.Value.Admin.Id, created.Value.AdminApiKey)));
+        }
+    }
+
+    private static async Task<Results<Ok<ListResponse<TenantResponse>>, ProblemHttpResult>> ListTenantsAsync(HttpContext context, TenantService service) =>
+        await ApiPaging.ListAsync(context, page => service.ListAsync(page, context.RequestAborted), t => TenantResponse.From(t, TenantTimeZones.Find(t.TimeZoneId)));
+
+    private static async Task<Results<Ok<TenantResponse>, ProblemHttpResult>> GetTenantAsync(string id, HttpContext context, TenantService service) =>
+        await service.FindAsync(id, context.RequestAborted) is { } tenant
+            ? TypedResults.Ok(TenantResponse.From(tenant, TenantTimeZones.Find(tenant.TimeZoneId)))
+            : ApiProblem.NotFound(context);
+
+    private static async Task<Results<Ok<TenantResponse>, ProblemHttpResult>> CancelTenantAsync(string id, HttpContext context, TenantService service)
+    {
+        DateOnly? effectiveOn = null;
+        if (context.Request.ContentLength is > 0 || context.Request.Headers.TransferEncoding.Count > 0)
+        {
+            var (body, problem) = await JsonBody.ReadAsync(context);
+            if (body is null)
+            {
+                return (ProblemHttpResult)problem!;
+            }
+            using (body)
+            {
+                var errors = new List<ValidationError>();
+                effectiveOn = body.Date("effectiveOn", errors);
+                if (errors.Count > 0)
+                {
+                    return ApiProblem.Invalid(context, errors);
+                }
+            }
+        }
+        var cancelled = await service.CancelAsync(id, effectiveOn, Caller.ActorOf(context), context.RequestAborted);
+        return cancelled.Succeeded
+            ? TypedResults.Ok(TenantResponse.From(cancelled.Value, TenantTimeZones.Find(cancelled.Value.TimeZoneId)))
+            : ApiProblem.From(context, cancelled.Failure);
+    }
+
+    private static async Task<Ok<RetentionRunResponse>> RunRetentionAsync(HttpContext context, RetentionSweeper sweeper)
+    {
+        var swept = await sweeper.SweepAsync(context.RequestAborted);
+        return TypedResults.Ok(new RetentionRunResponse([.. swept.Purged.Select(p => new PurgedTenantResponse(p.TenantId, p.PurgedAt, p.DeletedRows, p.BackupsClearBy))]));
+    }
+
+    private static async Task<Results<Created<MemberCreatedResponse>, ProblemHttpResult>> CreateMemberAsync(HttpContext context, MemberService service)
+    {
+        var (body, problem) = await JsonBody.ReadAsync(context);
+        if (body is null)
+        {
+            return (ProblemHttpResult)problem!;
+        }
+        using (body)
+        {
+            var errors = new List<ValidationError>();
+            var displayName = body.String("displayName", errors);
+            var role = body.Enum<MemberRole>("role", errors, "adminまたはstaff", "admin or staff");
+            if (role is null && !errors.Any(e => e.Field == "role"))
+            {
+                errors.Add(FieldErrors.Required(new FieldLabel("role", "権限", "Role")));
+            }
+            var created = await service.CreateAsync(displayName, role ?? (MemberRole)(-1), Caller.ActorOf(context), context.RequestAborted);
+            if (errors.Count > 0 || !created.Succeeded)
+            {
+                return ApiProblem.Invalid(context, errors, created.Failure);
+            }
+            var member = created.Value.Person;
+            return TypedResults.Created($"/api/v1/members/{member.Id}", new MemberCreatedResponse(member.Id, member.DisplayName, ApiJson.NameOf(member.Role), created.Value.ApiKey));
+        }
+    }
+
+    private static async Task<Results<Ok<ListResponse<MemberResponse>>, ProblemHttpResult>> ListMembersAsync(HttpContext context, MemberService service)
+    {
+        var zone = Caller.ZoneOf(context);
+        return await ApiPaging.ListAsync(context, page => service.ListAsync(page, context.RequestAborted), m => MemberResponse.From(m, zone));
+    }
+
+    private static async Task<Results<Ok<MemberResponse>, ProblemHttpResult>> GetMemberAsync(string id, HttpContext context, MemberService service) =>
+        await service.FindAsync(id, context.RequestAborted) is { } member
+            ? TypedResults.Ok(MemberResponse.From(member, Caller.ZoneOf(context)))
+            : ApiProblem.NotFound(context);
+
+    private static async Task<Results<NoContent, ProblemHttpResult>> DeleteMemberAsync(string id, HttpContext context, MemberService service)
+    {
+        var removed = await service.RemoveAsync(id, Caller.ActorOf(context), context.RequestAborted);
+        return removed.Succeeded ? TypedResults.NoContent() : ApiProblem.From(context, removed.Failure);
+    }
+
+    private static async Task<Results<Ok<ApiKeyResponse>, ProblemHttpResult>> RotateKeyAsync(string id, HttpContext context, MemberService service)
+    {
+        var rotated = await service.RotateKeyAsync(id, Caller.ActorOf(context), context.RequestAborted);
+        return rotated.Succeeded ? TypedResults.Ok(new ApiKeyResponse(rotated.Value)) : ApiProblem.From(context, rotated.Failure);
+    }
+
+    private static async Task<Results<Created<StoreResponse>, ProblemHttpResult>> CreateStoreAsync(HttpContext context, StoreService service)
+    {
+        var (body, problem) = await JsonBody.ReadAsync(context);
+        if (body is null)
+        {
+            return (ProblemHttpResult)problem!;
+        }
+        using (body)
+        {
+            var errors = new List<ValidationError>();
+            var name = body.String("name", errors);
+            if (errors.Count > 0)
+            {
+                return ApiProblem.Invalid(context, errors);
+            }
+            var created = await service.CreateAsync(name, Caller.ActorOf(context), context.RequestAborted);
+            return created.Succeeded
+                ? TypedResults.Created($"/api/v1/stores/{created.Value.Id}", StoreResponse.From(created.Value, Caller.ZoneOf(context)))
+                : ApiProblem.From(context, created.Failure);
+        }
+    }
+
+    private static async Task<Results<Ok<ListResponse<StoreResponse>>, ProblemHttpResult>> ListStoresAsync(HttpContext context, StoreService service)
+    {
+        var zone = Caller.ZoneOf(context);
+        return await ApiPaging.ListAsync(context, page => service.ListAsync(page, context.RequestAborted), s => StoreResponse.From(s, zone));
+    }
+
+    private static async Task<Results<Ok<StoreResponse>, ProblemHttpResult>> GetStoreAsync(string id, HttpContext context, StoreService service) =>
+        await service.FindAsync(id, context.RequestAborted) is { } store
+            ? TypedResults.Ok(StoreResponse.From(store, Caller.ZoneOf(context)))
+            : ApiProblem.NotFound(context);
+}
+
+internal sealed record RetentionRunResponse(IReadOnlyList<PurgedTenantResponse> Purged);
+
+internal sealed record PurgedTenantResponse(string TenantId, DateTimeOffset? PurgedAt, IReadOnlyDictionary<string, long> Deleted, DateOnly? BackupsClearBy);
+
+/// <summary>The contract's lists: <c>?limit=</c> (1–200, default 50) and <c>?cursor=</c>.</summary>
+internal static class ApiPaging
+{
+    public static async Task<Results<Ok<ListResponse<T>>, ProblemHttpResult>> ListAsync<TItem, T>(HttpContext context, Func<PageRequest, Task<Page<TItem>>> list, Func<TItem, T> map)
+    {
+        var query = context.Request.Query;
+        int? limit = null;
+        if (query.TryGetValue("limit", out var limitText))
+        {
+            if (!int.TryParse(limitText, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var parsed))
+            {
+                return ApiProblem.Invalid(context, [FieldErrors.OutOfRange("limit", $"1以上{PageRequest.MaxLimit}以下", $"between 1 and {PageRequest.MaxLimit}")]);
+            }
+            limit = parsed;
+        }
+        if (!PageRequest.TryCreate(limit, query.TryGetValue("cursor", out var cursor) ? cursor.ToString() : null, out var page, out var field))
+        {
+            return ApiProblem.Invalid(context, [field == "limit"
+                ? FieldErrors.OutOfRange("limit", $"1以上{PageRequest.MaxLimit}以下", $"between 1 and {PageRequest.MaxLimit}")
+                : FieldErrors.InvalidFormat("cursor", "前のページのnextCursor", "the nextCursor of a previous page")]);
+        }
+        try
+        {
+            return TypedResults.Ok(ListResponse<T>.Of(await list(page), map));
+        }
+        catch (ArgumentException ex) when (ex.ParamName == "cursor")
+        {
+            return ApiProblem.Invalid(context, [FieldErrors.InvalidFormat("cursor", "前のページのnextCursor", "the nextCursor of a previous page")]);
+        }
+    }
+}
