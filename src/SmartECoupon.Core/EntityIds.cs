@@ -33,6 +33,14 @@ public static class EntityIds
     public const string AuditEntryPrefix = "aud";
     /// <summary>Prefix of background job identifiers.</summary>
     public const string JobPrefix = "job";
+    /// <summary>Prefix of maintenance notice identifiers.</summary>
+    public const string NoticePrefix = "mnt";
+    /// <summary>Prefix of incident identifiers.</summary>
+    public const string IncidentPrefix = "inc";
+    /// <summary>Prefix of recorded outage identifiers.</summary>
+    public const string OutagePrefix = "out";
+    /// <summary>Prefix of outbox message identifiers.</summary>
+    public const string MessagePrefix = "msg";
 
     private const string Crockford = "0123456789abcdefghjkmnpqrstvwxyz";
 

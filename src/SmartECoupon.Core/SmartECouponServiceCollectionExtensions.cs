@@ -38,6 +38,11 @@ public static class SmartECouponServiceCollectionExtensions
         services.TryAddSingleton<ApiKeyAuthenticator>();
         services.TryAddSingleton<SmartECoupon.Stores.StoreService>();
         services.TryAddSingleton<CouponService>();
+        services.TryAddSingleton<CodeJobService>();
+        services.TryAddSingleton<ThemeService>();
+        services.TryAddSingleton<SmartECoupon.Operations.MaintenanceService>();
+        services.TryAddSingleton<SmartECoupon.Operations.IncidentService>();
+        services.TryAddSingleton<SmartECoupon.Operations.OutageService>();
         services.TryAddSingleton<SmartECoupon.Portability.TenantDataExporter>();
         services.TryAddSingleton<SmartECoupon.Portability.CouponCsvImporter>();
         services.TryAddSingleton<SmartECoupon.Redemptions.RedemptionService>();

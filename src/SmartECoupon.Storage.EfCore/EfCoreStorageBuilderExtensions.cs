@@ -91,6 +91,12 @@ public static class EfCoreStorageBuilderExtensions
         services.TryAddSingleton<IIdempotencyRepository, EfIdempotencyRepository>();
         services.TryAddSingleton<IAuditLog, EfAuditLog>();
         services.TryAddSingleton<ITenantDataSource, EfTenantDataSource>();
+        services.TryAddSingleton<ICodeJobRepository, EfCodeJobRepository>();
+        services.TryAddSingleton<ITenantSettingsRepository, EfTenantSettingsRepository>();
+        services.TryAddSingleton<IMaintenanceNoticeRepository, EfMaintenanceNoticeRepository>();
+        services.TryAddSingleton<IIncidentRepository, EfIncidentRepository>();
+        services.TryAddSingleton<IOutageRepository, EfOutageRepository>();
+        services.TryAddSingleton<IOutbox, EfOutbox>();
         services.TryAddSingleton<ITenantDirectory, EfTenantDirectory>();
         services.TryAddSingleton<ITenantPurgeStore, EfTenantPurgeStore>();
         services.TryAddSingleton<IJobLease, EfJobLease>();

@@ -60,6 +60,12 @@ public abstract class SmartECouponDbContext : DbContext
     internal DbSet<DirectoryRow> Directory => Set<DirectoryRow>();
     internal DbSet<PurgeRecordRow> PurgeRecords => Set<PurgeRecordRow>();
     internal DbSet<JobLeaseRow> JobLeases => Set<JobLeaseRow>();
+    internal DbSet<CodeJobRow> CodeJobs => Set<CodeJobRow>();
+    internal DbSet<TenantSettingsRow> TenantSettings => Set<TenantSettingsRow>();
+    internal DbSet<OutboxMessageRow> OutboxMessages => Set<OutboxMessageRow>();
+    internal DbSet<MaintenanceNoticeRow> MaintenanceNotices => Set<MaintenanceNoticeRow>();
+    internal DbSet<IncidentRow> Incidents => Set<IncidentRow>();
+    internal DbSet<OutageRow> Outages => Set<OutageRow>();
 
     /// <inheritdoc />
     protected override void OnModelCreating(ModelBuilder modelBuilder)

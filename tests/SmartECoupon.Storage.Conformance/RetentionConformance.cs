@@ -11,14 +11,21 @@ namespace SmartECoupon.Storage.Conformance;
 /// <summary>Cancellation, the purge (complete, crash-safe, leaving only its record), and the retention sweep.</summary>
 public abstract class RetentionConformance(IStorageHarness harness) : ConformanceTest(harness)
 {
-    /// <summary>A tenant with something in every table: stores, members, coupons, tickets, codes, redemptions, idempotency records, audit entries, an image.</summary>
+    /// <summary>
+    /// A tenant with something in every table: stores, members, coupons, tickets, codes, redemptions, idempotency records,
+    /// audit entries, an image, its theme, a code job and outbox messages.
+    /// </summary>
     protected async Task<(TestTenant Tenant, Coupon Coupon)> SeedEverythingAsync()
     {
         var tenant = await NewTenantAsync();
         using (In(tenant))
         {
             await Get<StoreService>().CreateAsync("本店", tenant.Admin);
-            await Get<MemberService>().CreateAsync("受付", MemberRole.Staff, tenant.Admin);
+            await Get<MemberService>().CreateAsync("受付", MemberRole.Staff, "uketsuke@example.jp", tenant.Admin);
+            Assert.True((await Get<ThemeService>().UpdateAsync(new TenantThemeDraft
+            {
+                PrimaryColor = "#1A4D8F", BackgroundColor = "#FFFFFF", TextColor = "#222222",
+            }, tenant.Admin)).Succeeded);
         }
         var coupon = await PublishedCouponAsync(tenant, sharedCode: "SEED" + tenant.Id[^6..].ToUpperInvariant());
         var ticket = await TicketAsync(tenant, coupon.Id, "seed-user");
@@ -28,7 +35,15 @@ public abstract class RetentionConformance(IStorageHarness harness) : Conformanc
         {
             await Get<RedemptionService>().RedeemAsync(RedemptionRequest.ForTicketToken(ticket.Token), tenant.Admin, RedemptionChannel.Api, TestIdempotency.Request("seed-key", "{}"));
             await Get<ICouponImageStore>().SaveAsync(tenant.Id, coupon.Id, new byte[] { 0x89, 0x50, 0x4E, 0x47 });
+            Assert.True((await Get<CodeJobService>().EnqueueAsync(coupon.Id, 20_000, tenant.Admin)).Succeeded);
         }
+        // A notice queues a message for every administrator: the tenant's outbox has rows too.
+        var notice = await Get<SmartECoupon.Operations.MaintenanceService>().CreateAsync(new SmartECoupon.Operations.MaintenanceNoticeDraft
+        {
+            Title = "緊急メンテナンス", StartsAt = Harness.Time.GetUtcNow().AddHours(1), EndsAt = Harness.Time.GetUtcNow().AddHours(2),
+            Emergency = true, Reason = "セキュリティ更新",
+        });
+        Assert.True(notice.Succeeded);
         return (tenant, coupon);
     }
 

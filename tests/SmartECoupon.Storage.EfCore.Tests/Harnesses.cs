@@ -305,10 +305,27 @@ public sealed class PostgreSqlHarness : EfHarness
             return;
         }
         NpgsqlConnection.ClearAllPools();
-        await using var connection = new NpgsqlConnection(_adminConnectionString);
-        await connection.OpenAsync();
-        await using var command = connection.CreateCommand();
-        command.CommandText = $"DROP DATABASE IF EXISTS {_database} WITH (FORCE)";
-        await command.ExecuteNonQueryAsync();
+        // A throw-away database left behind in a throw-away cluster harms nothing: a few tries, then let it be.
+        for (var attempt = 1; ; attempt++)
+        {
+            try
+            {
+                await using var connection = new NpgsqlConnection(_adminConnectionString);
+                await connection.OpenAsync();
+                await using var command = connection.CreateCommand();
+                command.CommandText = $"DROP DATABASE IF EXISTS {_database} WITH (FORCE)";
+                await command.ExecuteNonQueryAsync();
+                return;
+            }
+            catch (PostgresException) when (attempt < 3)
+            {
+                await Task.Delay(200 * attempt);
+            }
+            catch (PostgresException ex)
+            {
+                Console.Error.WriteLine($"The test database {_database} was not dropped: {ex.SqlState} {ex.MessageText}");
+                return;
+            }
+        }
     }
 }

@@ -212,7 +212,11 @@ public sealed class CouponService(
     /// Generates <paramref name="count"/> one-time codes for a coupon, in short batches so that other writes go on
     /// meanwhile. Codes the tenant already has are replaced, so exactly <paramref name="count"/> new codes exist after.
     /// </summary>
-    public async Task<Result<int>> GenerateCodesAsync(string couponId, int count, Actor actor, IProgress<int>? progress = null, CancellationToken cancellationToken = default)
+    public Task<Result<int>> GenerateCodesAsync(string couponId, int count, Actor actor, IProgress<int>? progress = null, CancellationToken cancellationToken = default) =>
+        GenerateCodesAsync(couponId, count, actor, writeAudit: true, progress, cancellationToken);
+
+    /// <summary>The generation, with or without its audit entry (a code job writes its entry when it is queued).</summary>
+    internal async Task<Result<int>> GenerateCodesAsync(string couponId, int count, Actor actor, bool writeAudit, IProgress<int>? progress, CancellationToken cancellationToken)
     {
         var settings = options.CurrentValue.Codes;
         if (count < 1 || count > settings.MaxCodesPerRequest)
@@ -230,7 +234,7 @@ public sealed class CouponService(
         }
         var generated = 0;
         var fruitless = 0;
-        var audit = Audit(actor, AuditActions.CodesGenerated, couponId, time.GetUtcNow());
+        var audit = writeAudit ? Audit(actor, AuditActions.CodesGenerated, couponId, time.GetUtcNow()) : null;
         while (generated < count)
         {
             var batch = codeGenerator.NextDistinct(Math.Min(count - generated, settings.BatchSize));

@@ -115,7 +115,7 @@ public static class MaintenanceNoticePolicy
         }
         return new MaintenanceNotice
         {
-            Id = EntityIds.New("mnt", now),
+            Id = EntityIds.New(EntityIds.NoticePrefix, now),
             Title = title!,
             Body = body,
             StartsAt = startsAt,

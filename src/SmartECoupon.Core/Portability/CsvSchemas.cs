@@ -117,6 +117,7 @@ public static class CsvSchemas
         new("displayName", "表示名", CsvColumnKind.Text, (w, m) => w.Text(m.DisplayName)),
         new("role", "権限", CsvColumnKind.Text, (w, m) => w.Text(NameOf(m.Role))),
         new("createdAt", "作成日時", CsvColumnKind.Instant, (w, m) => w.Instant(m.CreatedAt)),
+        new("email", "メールアドレス", CsvColumnKind.Text, (w, m) => w.Text(m.Email)),
     ];
 
     internal static readonly CsvColumn<TenantSetting>[] Settings =

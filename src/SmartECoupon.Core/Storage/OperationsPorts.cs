@@ -53,3 +53,58 @@ public interface IJobLease
     /// <summary>Gives the lease back if <paramref name="holder"/> holds it.</summary>
     Task ReleaseAsync(string job, string holder, CancellationToken cancellationToken = default);
 }
+
+/// <summary>Maintenance notices. Operator-wide: they belong to the platform.</summary>
+public interface IMaintenanceNoticeRepository
+{
+    /// <summary>
+    /// Stores a notice and, in the same transaction, queues <paramref name="message"/> in the outbox for every
+    /// administrator of every tenant that is not purged.
+    /// </summary>
+    Task AddAsync(Operations.MaintenanceNotice notice, (string Subject, string Body) message, CancellationToken cancellationToken = default);
+
+    /// <summary>The notices that have not ended at <paramref name="now"/>, soonest first.</summary>
+    Task<IReadOnlyList<Operations.MaintenanceNotice>> ListNotEndedAsync(DateTimeOffset now, CancellationToken cancellationToken = default);
+}
+
+/// <summary>Incidents. Operator-wide.</summary>
+public interface IIncidentRepository
+{
+    /// <summary>Adds an incident.</summary>
+    Task AddAsync(Operations.Incident incident, CancellationToken cancellationToken = default);
+
+    /// <summary>Changes an incident's status; <see langword="null"/> when there is no such incident.</summary>
+    Task<Operations.Incident?> UpdateStatusAsync(string incidentId, Operations.IncidentStatus status, DateTimeOffset now, CancellationToken cancellationToken = default);
+
+    /// <summary>Finds an incident.</summary>
+    Task<Operations.Incident?> FindAsync(string incidentId, CancellationToken cancellationToken = default);
+
+    /// <summary>The incidents not resolved, and those resolved since <paramref name="since"/>, newest first.</summary>
+    Task<IReadOnlyList<Operations.Incident>> ListSinceAsync(DateTimeOffset since, CancellationToken cancellationToken = default);
+}
+
+/// <summary>Recorded outages. Operator-wide.</summary>
+public interface IOutageRepository
+{
+    /// <summary>Records an outage.</summary>
+    Task AddAsync(Operations.RecordedOutage outage, CancellationToken cancellationToken = default);
+
+    /// <summary>The outages that overlap <paramref name="start"/>–<paramref name="finish"/>.</summary>
+    Task<IReadOnlyList<Operations.RecordedOutage>> ListOverlappingAsync(DateTimeOffset start, DateTimeOffset finish, CancellationToken cancellationToken = default);
+}
+
+/// <summary>The outbox of messages to tenant members. Operator-wide: one sender serves every tenant.</summary>
+public interface IOutbox
+{
+    /// <summary>
+    /// Takes up to <paramref name="max"/> unsent messages (never taken, or whose taker's lease expired) for
+    /// <paramref name="holder"/>, in one guarded statement.
+    /// </summary>
+    Task<IReadOnlyList<Operations.OutboxMessage>> ClaimAsync(string holder, DateTimeOffset now, TimeSpan lease, int max, CancellationToken cancellationToken = default);
+
+    /// <summary>Marks a message sent.</summary>
+    Task MarkSentAsync(Operations.OutboxMessage message, DateTimeOffset sentAt, CancellationToken cancellationToken = default);
+
+    /// <summary>Records a failed attempt; the message is tried again when its lease expires.</summary>
+    Task MarkFailedAsync(Operations.OutboxMessage message, string failure, CancellationToken cancellationToken = default);
+}

@@ -44,6 +44,9 @@ public sealed record Member
     /// <summary>When the member was created.</summary>
     public DateTimeOffset CreatedAt { get; init; }
 
+    /// <summary>Where the platform's notices to this member go (maintenance), when the tenant gave an address.</summary>
+    public string? Email { get; init; }
+
     /// <summary>The principal role this member acts in.</summary>
     public PrincipalRole PrincipalRole => Role == MemberRole.Admin ? PrincipalRole.Admin : PrincipalRole.Staff;
 }

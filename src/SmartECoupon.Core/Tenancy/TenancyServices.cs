@@ -57,12 +57,17 @@ public sealed class TenantService(ITenantRepository tenants, ITenantContext tena
     public const string TenantPurged = "tenant_purged";
 
     /// <summary>Creates a tenant with its first administrator, who counts as its first member.</summary>
-    public async Task<Result<TenantCreation>> CreateAsync(string? name, TenantPlan plan, string? adminName, Actor actor, CancellationToken cancellationToken = default)
+    public async Task<Result<TenantCreation>> CreateAsync(string? name, TenantPlan plan, string? adminName, Actor actor, CancellationToken cancellationToken = default) =>
+        await CreateAsync(name, plan, adminName, null, actor, cancellationToken).ConfigureAwait(false);
+
+    /// <summary>Creates a tenant with its first administrator, who counts as its first member, and the administrator's e-mail address.</summary>
+    public async Task<Result<TenantCreation>> CreateAsync(string? name, TenantPlan plan, string? adminName, string? adminEmail, Actor actor, CancellationToken cancellationToken = default)
     {
         var settings = options.CurrentValue;
         var errors = new List<ValidationError>();
         var tenantName = settings.Fields.TenantName.Apply("name", name, errors);
         var displayName = settings.Fields.DisplayName.Apply("adminName", adminName, errors);
+        var email = EmailAddresses.Check(settings.Fields.Email, "adminEmail", adminEmail, errors);
         if (!Enum.IsDefined(plan))
         {
             errors.Add(FieldErrors.InvalidFormat("plan", "free / standard / premium", "free, standard or premium"));
@@ -92,6 +97,7 @@ public sealed class TenantService(ITenantRepository tenants, ITenantContext tena
             ApiKeyId = key.KeyId,
             ApiKeyHash = key.Hash,
             CreatedAt = now,
+            Email = email,
         };
         using (tenantContext.BeginScope(tenantId))
         {
@@ -195,12 +201,17 @@ public sealed class OperatorService(IOperatorRepository operators, TimeProvider 
 public sealed class MemberService(IMemberRepository members, ITenantRepository tenants, ITenantContext tenantContext, TimeProvider time, IOptionsMonitor<SmartECouponOptions> options)
 {
     /// <summary>Adds a member with a new key, within the plan's member limit.</summary>
-    public async Task<Result<PersonCreation<Member>>> CreateAsync(string? displayName, MemberRole role, Actor actor, CancellationToken cancellationToken = default)
+    public Task<Result<PersonCreation<Member>>> CreateAsync(string? displayName, MemberRole role, Actor actor, CancellationToken cancellationToken = default) =>
+        CreateAsync(displayName, role, null, actor, cancellationToken);
+
+    /// <summary>Adds a member with a new key and an e-mail address for the platform's notices, within the plan's member limit.</summary>
+    public async Task<Result<PersonCreation<Member>>> CreateAsync(string? displayName, MemberRole role, string? email, Actor actor, CancellationToken cancellationToken = default)
     {
         var tenantId = tenantContext.RequireTenantId();
         var settings = options.CurrentValue;
         var errors = new List<ValidationError>();
         var name = settings.Fields.DisplayName.Apply("displayName", displayName, errors);
+        var checkedEmail = EmailAddresses.Check(settings.Fields.Email, "email", email, errors);
         if (!Enum.IsDefined(role))
         {
             errors.Add(FieldErrors.InvalidFormat("role", "admin / staff", "admin or staff"));
@@ -212,7 +223,7 @@ public sealed class MemberService(IMemberRepository members, ITenantRepository t
         var tenant = await tenants.FindAsync(tenantId, cancellationToken).ConfigureAwait(false) ?? throw new TenantNotSetException($"Tenant {tenantId} does not exist.");
         var now = time.GetUtcNow();
         var key = ApiKeys.Issue(tenantId);
-        var member = new Member { TenantId = tenantId, Id = EntityIds.New(EntityIds.MemberPrefix, now), DisplayName = name!, Role = role, ApiKeyId = key.KeyId, ApiKeyHash = key.Hash, CreatedAt = now };
+        var member = new Member { TenantId = tenantId, Id = EntityIds.New(EntityIds.MemberPrefix, now), DisplayName = name!, Role = role, ApiKeyId = key.KeyId, ApiKeyHash = key.Hash, CreatedAt = now, Email = checkedEmail };
         var audit = AuditEntry.Create(tenantId, actor, AuditActions.MemberCreated, AuditTargets.Member, member.Id, now);
         if (!await members.TryAddAsync(member, settings.Plans.For(tenant.Plan).Members, audit, cancellationToken).ConfigureAwait(false))
         {
@@ -286,5 +297,34 @@ public sealed class ApiKeyAuthenticator(IOperatorRepository operators, IMemberRe
                 ? new Authentication(new AuthenticatedPrincipal(member.PrincipalRole, member.Id, tenant.Id, member.DisplayName), tenant)
                 : null;
         }
+    }
+}
+
+/// <summary>E-mail addresses as the platform stores them: through their field policy, then a plain shape check.</summary>
+public static class EmailAddresses
+{
+    /// <summary>
+    /// The address to store (<see langword="null"/> when none was given or it fails); failures go to
+    /// <paramref name="errors"/>. The shape is <c>local@domain.tld</c>: one <c>@</c>, a dot in the domain, no dot at either end.
+    /// </summary>
+    public static string? Check(FieldPolicy policy, string field, string? value, ICollection<ValidationError> errors)
+    {
+        ArgumentNullException.ThrowIfNull(policy);
+        ArgumentNullException.ThrowIfNull(errors);
+        var before = errors.Count;
+        var address = policy.Apply(field, value, errors);
+        if (errors.Count > before || string.IsNullOrEmpty(address))
+        {
+            return null;
+        }
+        var at = address.IndexOf('@', StringComparison.Ordinal);
+        var domain = at > 0 ? address[(at + 1)..] : "";
+        if (at <= 0 || domain.Contains('@', StringComparison.Ordinal) || !domain.Contains('.', StringComparison.Ordinal)
+            || domain.StartsWith('.') || domain.EndsWith('.') || address.Length > 254)
+        {
+            errors.Add(FieldErrors.InvalidFormat(policy.LabelFor(field), "name@example.jp", "name@example.com"));
+            return null;
+        }
+        return address;
     }
 }

@@ -41,6 +41,19 @@ public sealed class InputPolicyOptions
     };
 
     /// <summary>
+    /// A member's e-mail address, for the platform's notices: optional, printable ASCII without spaces, at most 254
+    /// characters, full-width folded to ASCII; its shape (<c>local@domain.tld</c>) is checked after this policy.
+    /// </summary>
+    public FieldPolicy Email { get; } = new()
+    {
+        MaxLength = 254,
+        AllowedCharacters = CharacterClasses.AsciiLetters | CharacterClasses.AsciiDigits | CharacterClasses.AsciiSymbols,
+        FoldFullWidthAscii = true,
+        LabelJa = "メールアドレス",
+        LabelEn = "E-mail address",
+    };
+
+    /// <summary>
     /// A coupon's shared code as the tenant writes it (<c>WELCOME-10</c>): ASCII letters, digits, symbols and spaces, at
     /// most 64 characters, full-width forms folded to ASCII. Its matching form (letters and digits only, 3–32 of them)
     /// is checked after this policy by <see cref="Coupons.SharedCodes"/>.
@@ -74,6 +87,7 @@ public sealed class InputPolicyOptions
         yield return new(nameof(CouponDescription), CouponDescription);
         yield return new(nameof(UserKey), UserKey);
         yield return new(nameof(SharedCode), SharedCode);
+        yield return new(nameof(Email), Email);
         yield return new(nameof(NoticeTitle), NoticeTitle);
         yield return new(nameof(NoticeBody), NoticeBody);
         yield return new(nameof(NoticeReason), NoticeReason);

@@ -48,6 +48,7 @@ internal sealed class MemberConfiguration : IEntityTypeConfiguration<MemberRow>
         builder.Property(m => m.Role).HasMaxLength(16);
         builder.Property(m => m.ApiKeyId).HasMaxLength(32);
         builder.Property(m => m.ApiKeyHash).HasMaxLength(32);
+        builder.Property(m => m.Email).HasMaxLength(254);
         builder.HasIndex(m => new { m.TenantId, m.ApiKeyId }).IsUnique();
         builder.HasOne<TenantRow>().WithMany().HasForeignKey(m => m.TenantId).OnDelete(DeleteBehavior.Restrict);
     }

@@ -71,6 +71,7 @@ internal static class RowMapping
         ApiKeyId = member.ApiKeyId,
         ApiKeyHash = member.ApiKeyHash,
         CreatedAt = member.CreatedAt,
+        Email = member.Email,
     };
 
     public static Member ToDomain(MemberRow row) => new()
@@ -82,6 +83,7 @@ internal static class RowMapping
         ApiKeyId = row.ApiKeyId,
         ApiKeyHash = row.ApiKeyHash,
         CreatedAt = row.CreatedAt,
+        Email = row.Email,
     };
 
     public static StoreRow ToRow(Store store) => new()
@@ -262,4 +264,103 @@ internal static class RowMapping
         TargetType = row.TargetType,
         TargetId = row.TargetId,
     };
+
+    public static CodeJobRow ToRow(CodeJob job) => new()
+    {
+        TenantId = job.TenantId,
+        Id = job.Id,
+        CouponId = job.CouponId,
+        Requested = job.Requested,
+        Generated = job.Generated,
+        Status = Text(job.Status),
+        Error = job.Error,
+        RequestedBy = job.RequestedBy,
+        CreatedAt = job.CreatedAt,
+        UpdatedAt = job.UpdatedAt,
+    };
+
+    public static CodeJob ToDomain(CodeJobRow row) => new()
+    {
+        TenantId = row.TenantId,
+        Id = row.Id,
+        CouponId = row.CouponId,
+        Requested = row.Requested,
+        Generated = row.Generated,
+        Status = Parse<CodeJobStatus>(row.Status),
+        Error = row.Error,
+        RequestedBy = row.RequestedBy,
+        CreatedAt = row.CreatedAt,
+        UpdatedAt = row.UpdatedAt,
+    };
+
+    public static TenantTheme ToDomain(TenantSettingsRow row) => new(row.PrimaryColor, row.ButtonTextColor, row.BackgroundColor, row.TextColor);
+
+    public static Operations.OutboxMessage ToDomain(OutboxMessageRow row) => new()
+    {
+        TenantId = row.TenantId,
+        Id = row.Id,
+        MemberId = row.MemberId,
+        RecipientName = row.RecipientName,
+        RecipientEmail = row.RecipientEmail,
+        Subject = row.Subject,
+        Body = row.Body,
+        CreatedAt = row.CreatedAt,
+        Attempts = row.Attempts,
+    };
+
+    public static MaintenanceNoticeRow ToRow(Operations.MaintenanceNotice notice) => new()
+    {
+        Id = notice.Id,
+        Title = notice.Title,
+        Body = notice.Body,
+        StartsAt = notice.StartsAt,
+        EndsAt = notice.EndsAt,
+        Emergency = notice.Emergency,
+        Reason = notice.Reason,
+        CreatedAt = notice.CreatedAt,
+    };
+
+    public static Operations.MaintenanceNotice ToDomain(MaintenanceNoticeRow row) => new()
+    {
+        Id = row.Id,
+        Title = row.Title,
+        Body = row.Body,
+        StartsAt = row.StartsAt,
+        EndsAt = row.EndsAt,
+        Emergency = row.Emergency,
+        Reason = row.Reason,
+        CreatedAt = row.CreatedAt,
+    };
+
+    public static IncidentRow ToRow(Operations.Incident incident) => new()
+    {
+        Id = incident.Id,
+        Title = incident.Title,
+        Status = Text(incident.Status),
+        CreatedAt = incident.CreatedAt,
+        UpdatedAt = incident.UpdatedAt,
+        ResolvedAt = incident.ResolvedAt,
+    };
+
+    public static Operations.Incident ToDomain(IncidentRow row) => new()
+    {
+        Id = row.Id,
+        Title = row.Title,
+        Status = Parse<Operations.IncidentStatus>(row.Status),
+        CreatedAt = row.CreatedAt,
+        UpdatedAt = row.UpdatedAt,
+        ResolvedAt = row.ResolvedAt,
+    };
+
+    public static OutageRow ToRow(Operations.RecordedOutage outage) => new()
+    {
+        Id = outage.Id,
+        StartedAt = outage.Outage.StartedAt,
+        EndedAt = outage.Outage.EndedAt,
+        Source = outage.Outage.Source,
+        RecordedAt = outage.RecordedAt,
+    };
+
+    public static Operations.RecordedOutage ToDomain(OutageRow row) =>
+        new(row.Id, new Operations.Outage(row.StartedAt, row.EndedAt, row.Source), row.RecordedAt);
 }

@@ -45,6 +45,7 @@ internal sealed class MemberRow : ITenantRow
     public string ApiKeyId { get; set; } = "";
     public byte[] ApiKeyHash { get; set; } = [];
     public DateTimeOffset CreatedAt { get; set; }
+    public string? Email { get; set; }
 }
 
 internal sealed class StoreRow : ITenantRow
@@ -193,4 +194,84 @@ internal sealed class JobLeaseRow
     public string Name { get; set; } = "";
     public string Holder { get; set; } = "";
     public DateTimeOffset ExpiresAt { get; set; }
+}
+
+/// <summary>A large generation of one-time codes; claimed by one worker at a time under a lease.</summary>
+internal sealed class CodeJobRow : ITenantRow
+{
+    public string TenantId { get; set; } = "";
+    public string Id { get; set; } = "";
+    public string CouponId { get; set; } = "";
+    public int Requested { get; set; }
+    public int Generated { get; set; }
+    public string Status { get; set; } = "";
+    public string? Error { get; set; }
+    public string RequestedBy { get; set; } = "";
+    public DateTimeOffset CreatedAt { get; set; }
+    public DateTimeOffset UpdatedAt { get; set; }
+    public string? LeaseHolder { get; set; }
+    public DateTimeOffset? LeaseUntil { get; set; }
+}
+
+/// <summary>A tenant's settings: one row per tenant (the theme today).</summary>
+internal sealed class TenantSettingsRow : ITenantRow
+{
+    public string TenantId { get; set; } = "";
+    public string PrimaryColor { get; set; } = "";
+    public string ButtonTextColor { get; set; } = "";
+    public string BackgroundColor { get; set; } = "";
+    public string TextColor { get; set; } = "";
+    public DateTimeOffset UpdatedAt { get; set; }
+}
+
+/// <summary>A message to a tenant's member, waiting to be sent (or sent).</summary>
+internal sealed class OutboxMessageRow : ITenantRow
+{
+    public string TenantId { get; set; } = "";
+    public string Id { get; set; } = "";
+    public string MemberId { get; set; } = "";
+    public string RecipientName { get; set; } = "";
+    public string? RecipientEmail { get; set; }
+    public string Subject { get; set; } = "";
+    public string Body { get; set; } = "";
+    public DateTimeOffset CreatedAt { get; set; }
+    public DateTimeOffset? SentAt { get; set; }
+    public int Attempts { get; set; }
+    public string? LastError { get; set; }
+    public string? LeaseHolder { get; set; }
+    public DateTimeOffset? LeaseUntil { get; set; }
+}
+
+/// <summary>A maintenance notice of the platform (no tenant).</summary>
+internal sealed class MaintenanceNoticeRow
+{
+    public string Id { get; set; } = "";
+    public string Title { get; set; } = "";
+    public string Body { get; set; } = "";
+    public DateTimeOffset StartsAt { get; set; }
+    public DateTimeOffset EndsAt { get; set; }
+    public bool Emergency { get; set; }
+    public string? Reason { get; set; }
+    public DateTimeOffset CreatedAt { get; set; }
+}
+
+/// <summary>An incident of the platform (no tenant).</summary>
+internal sealed class IncidentRow
+{
+    public string Id { get; set; } = "";
+    public string Title { get; set; } = "";
+    public string Status { get; set; } = "";
+    public DateTimeOffset CreatedAt { get; set; }
+    public DateTimeOffset UpdatedAt { get; set; }
+    public DateTimeOffset? ResolvedAt { get; set; }
+}
+
+/// <summary>An outage of the platform as recorded (no tenant).</summary>
+internal sealed class OutageRow
+{
+    public string Id { get; set; } = "";
+    public DateTimeOffset StartedAt { get; set; }
+    public DateTimeOffset EndedAt { get; set; }
+    public string Source { get; set; } = "";
+    public DateTimeOffset RecordedAt { get; set; }
 }

@@ -75,6 +75,78 @@ namespace SmartECoupon.Storage.EfCore.Migrations.PostgreSql
                     b.ToTable("audit_entries", (string)null);
                 });
 
+            modelBuilder.Entity("SmartECoupon.Storage.EfCore.Rows.CodeJobRow", b =>
+                {
+                    b.Property<string>("TenantId")
+                        .HasMaxLength(40)
+                        .HasColumnType("character varying(40)")
+                        .HasColumnName("tenant_id");
+
+                    b.Property<string>("Id")
+                        .HasMaxLength(40)
+                        .HasColumnType("character varying(40)")
+                        .HasColumnName("id");
+
+                    b.Property<string>("CouponId")
+                        .IsRequired()
+                        .HasMaxLength(40)
+                        .HasColumnType("character varying(40)")
+                        .HasColumnName("coupon_id");
+
+                    b.Property<DateTimeOffset>("CreatedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("created_at");
+
+                    b.Property<string>("Error")
+                        .HasMaxLength(400)
+                        .HasColumnType("character varying(400)")
+                        .HasColumnName("error");
+
+                    b.Property<int>("Generated")
+                        .HasColumnType("integer")
+                        .HasColumnName("generated");
+
+                    b.Property<string>("LeaseHolder")
+                        .HasMaxLength(200)
+                        .HasColumnType("character varying(200)")
+                        .HasColumnName("lease_holder");
+
+                    b.Property<DateTimeOffset?>("LeaseUntil")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("lease_until");
+
+                    b.Property<int>("Requested")
+                        .HasColumnType("integer")
+                        .HasColumnName("requested");
+
+                    b.Property<string>("RequestedBy")
+                        .IsRequired()
+                        .HasMaxLength(40)
+                        .HasColumnType("character varying(40)")
+                        .HasColumnName("requested_by");
+
+                    b.Property<string>("Status")
+                        .IsRequired()
+                        .HasMaxLength(16)
+                        .HasColumnType("character varying(16)")
+                        .HasColumnName("status");
+
+                    b.Property<DateTimeOffset>("UpdatedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("updated_at");
+
+                    b.HasKey("TenantId", "Id")
+                        .HasName("pk_code_jobs");
+
+                    b.HasIndex("Status", "CreatedAt")
+                        .HasDatabaseName("ix_code_jobs_status_created_at");
+
+                    b.HasIndex("TenantId", "CouponId")
+                        .HasDatabaseName("ix_code_jobs_tenant_id_coupon_id");
+
+                    b.ToTable("code_jobs", (string)null);
+                });
+
             modelBuilder.Entity("SmartECoupon.Storage.EfCore.Rows.CodeRow", b =>
                 {
                     b.Property<string>("TenantId")
@@ -318,6 +390,43 @@ namespace SmartECoupon.Storage.EfCore.Migrations.PostgreSql
                     b.ToTable("idempotency_records", (string)null);
                 });
 
+            modelBuilder.Entity("SmartECoupon.Storage.EfCore.Rows.IncidentRow", b =>
+                {
+                    b.Property<string>("Id")
+                        .HasMaxLength(40)
+                        .HasColumnType("character varying(40)")
+                        .HasColumnName("id");
+
+                    b.Property<DateTimeOffset>("CreatedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("created_at");
+
+                    b.Property<DateTimeOffset?>("ResolvedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("resolved_at");
+
+                    b.Property<string>("Status")
+                        .IsRequired()
+                        .HasMaxLength(16)
+                        .HasColumnType("character varying(16)")
+                        .HasColumnName("status");
+
+                    b.Property<string>("Title")
+                        .IsRequired()
+                        .HasMaxLength(400)
+                        .HasColumnType("character varying(400)")
+                        .HasColumnName("title");
+
+                    b.Property<DateTimeOffset>("UpdatedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("updated_at");
+
+                    b.HasKey("Id")
+                        .HasName("pk_incidents");
+
+                    b.ToTable("incidents", (string)null);
+                });
+
             modelBuilder.Entity("SmartECoupon.Storage.EfCore.Rows.JobLeaseRow", b =>
                 {
                     b.Property<string>("Name")
@@ -339,6 +448,55 @@ namespace SmartECoupon.Storage.EfCore.Migrations.PostgreSql
                         .HasName("pk_job_leases");
 
                     b.ToTable("job_leases", (string)null);
+                });
+
+            modelBuilder.Entity("SmartECoupon.Storage.EfCore.Rows.MaintenanceNoticeRow", b =>
+                {
+                    b.Property<string>("Id")
+                        .HasMaxLength(40)
+                        .HasColumnType("character varying(40)")
+                        .HasColumnName("id");
+
+                    b.Property<string>("Body")
+                        .IsRequired()
+                        .HasMaxLength(8000)
+                        .HasColumnType("character varying(8000)")
+                        .HasColumnName("body");
+
+                    b.Property<DateTimeOffset>("CreatedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("created_at");
+
+                    b.Property<bool>("Emergency")
+                        .HasColumnType("boolean")
+                        .HasColumnName("emergency");
+
+                    b.Property<DateTimeOffset>("EndsAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("ends_at");
+
+                    b.Property<string>("Reason")
+                        .HasMaxLength(2000)
+                        .HasColumnType("character varying(2000)")
+                        .HasColumnName("reason");
+
+                    b.Property<DateTimeOffset>("StartsAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("starts_at");
+
+                    b.Property<string>("Title")
+                        .IsRequired()
+                        .HasMaxLength(400)
+                        .HasColumnType("character varying(400)")
+                        .HasColumnName("title");
+
+                    b.HasKey("Id")
+                        .HasName("pk_maintenance_notices");
+
+                    b.HasIndex("EndsAt")
+                        .HasDatabaseName("ix_maintenance_notices_ends_at");
+
+                    b.ToTable("maintenance_notices", (string)null);
                 });
 
             modelBuilder.Entity("SmartECoupon.Storage.EfCore.Rows.MemberRow", b =>
@@ -374,6 +532,11 @@ namespace SmartECoupon.Storage.EfCore.Migrations.PostgreSql
                         .HasMaxLength(200)
                         .HasColumnType("character varying(200)")
                         .HasColumnName("display_name");
+
+                    b.Property<string>("Email")
+                        .HasMaxLength(254)
+                        .HasColumnType("character varying(254)")
+                        .HasColumnName("email");
 
                     b.Property<string>("Role")
                         .IsRequired()
@@ -428,6 +591,116 @@ namespace SmartECoupon.Storage.EfCore.Migrations.PostgreSql
                         .HasDatabaseName("ux_operators_api_key_id");
 
                     b.ToTable("operators", (string)null);
+                });
+
+            modelBuilder.Entity("SmartECoupon.Storage.EfCore.Rows.OutageRow", b =>
+                {
+                    b.Property<string>("Id")
+                        .HasMaxLength(40)
+                        .HasColumnType("character varying(40)")
+                        .HasColumnName("id");
+
+                    b.Property<DateTimeOffset>("EndedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("ended_at");
+
+                    b.Property<DateTimeOffset>("RecordedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("recorded_at");
+
+                    b.Property<string>("Source")
+                        .IsRequired()
+                        .HasMaxLength(100)
+                        .HasColumnType("character varying(100)")
+                        .HasColumnName("source");
+
+                    b.Property<DateTimeOffset>("StartedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("started_at");
+
+                    b.HasKey("Id")
+                        .HasName("pk_outages");
+
+                    b.HasIndex("StartedAt")
+                        .HasDatabaseName("ix_outages_started_at");
+
+                    b.ToTable("outages", (string)null);
+                });
+
+            modelBuilder.Entity("SmartECoupon.Storage.EfCore.Rows.OutboxMessageRow", b =>
+                {
+                    b.Property<string>("TenantId")
+                        .HasMaxLength(40)
+                        .HasColumnType("character varying(40)")
+                        .HasColumnName("tenant_id");
+
+                    b.Property<string>("Id")
+                        .HasMaxLength(40)
+                        .HasColumnType("character varying(40)")
+                        .HasColumnName("id");
+
+                    b.Property<int>("Attempts")
+                        .HasColumnType("integer")
+                        .HasColumnName("attempts");
+
+                    b.Property<string>("Body")
+                        .IsRequired()
+                        .HasMaxLength(20000)
+                        .HasColumnType("character varying(20000)")
+                        .HasColumnName("body");
+
+                    b.Property<DateTimeOffset>("CreatedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("created_at");
+
+                    b.Property<string>("LastError")
+                        .HasMaxLength(400)
+                        .HasColumnType("character varying(400)")
+                        .HasColumnName("last_error");
+
+                    b.Property<string>("LeaseHolder")
+                        .HasMaxLength(200)
+                        .HasColumnType("character varying(200)")
+                        .HasColumnName("lease_holder");
+
+                    b.Property<DateTimeOffset?>("LeaseUntil")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("lease_until");
+
+                    b.Property<string>("MemberId")
+                        .IsRequired()
+                        .HasMaxLength(40)
+                        .HasColumnType("character varying(40)")
+                        .HasColumnName("member_id");
+
+                    b.Property<string>("RecipientEmail")
+                        .HasMaxLength(254)
+                        .HasColumnType("character varying(254)")
+                        .HasColumnName("recipient_email");
+
+                    b.Property<string>("RecipientName")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("character varying(200)")
+                        .HasColumnName("recipient_name");
+
+                    b.Property<DateTimeOffset?>("SentAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("sent_at");
+
+                    b.Property<string>("Subject")
+                        .IsRequired()
+                        .HasMaxLength(400)
+                        .HasColumnType("character varying(400)")
+                        .HasColumnName("subject");
+
+                    b.HasKey("TenantId", "Id")
+                        .HasName("pk_outbox_messages");
+
+                    b.HasIndex("SentAt", "CreatedAt")
+                        .HasDatabaseName("ix_outbox_messages_sent_at_created_at");
+
+                    b.ToTable("outbox_messages", (string)null);
                 });
 
             modelBuilder.Entity("SmartECoupon.Storage.EfCore.Rows.PurgeRecordRow", b =>
@@ -638,6 +911,47 @@ namespace SmartECoupon.Storage.EfCore.Migrations.PostgreSql
                         });
                 });
 
+            modelBuilder.Entity("SmartECoupon.Storage.EfCore.Rows.TenantSettingsRow", b =>
+                {
+                    b.Property<string>("TenantId")
+                        .HasMaxLength(40)
+                        .HasColumnType("character varying(40)")
+                        .HasColumnName("tenant_id");
+
+                    b.Property<string>("BackgroundColor")
+                        .IsRequired()
+                        .HasMaxLength(7)
+                        .HasColumnType("character varying(7)")
+                        .HasColumnName("background_color");
+
+                    b.Property<string>("ButtonTextColor")
+                        .IsRequired()
+                        .HasMaxLength(7)
+                        .HasColumnType("character varying(7)")
+                        .HasColumnName("button_text_color");
+
+                    b.Property<string>("PrimaryColor")
+                        .IsRequired()
+                        .HasMaxLength(7)
+                        .HasColumnType("character varying(7)")
+                        .HasColumnName("primary_color");
+
+                    b.Property<string>("TextColor")
+                        .IsRequired()
+                        .HasMaxLength(7)
+                        .HasColumnType("character varying(7)")
+                        .HasColumnName("text_color");
+
+                    b.Property<DateTimeOffset>("UpdatedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("updated_at");
+
+                    b.HasKey("TenantId")
+                        .HasName("pk_tenant_settings");
+
+                    b.ToTable("tenant_settings", (string)null);
+                });
+
             modelBuilder.Entity("SmartECoupon.Storage.EfCore.Rows.TicketRow", b =>
                 {
                     b.Property<string>("TenantId")
@@ -709,6 +1023,16 @@ namespace SmartECoupon.Storage.EfCore.Migrations.PostgreSql
                         .HasConstraintName("fk_audit_entries_tenants_tenant_id");
                 });
 
+            modelBuilder.Entity("SmartECoupon.Storage.EfCore.Rows.CodeJobRow", b =>
+                {
+                    b.HasOne("SmartECoupon.Storage.EfCore.Rows.CouponRow", null)
+                        .WithMany()
+                        .HasForeignKey("TenantId", "CouponId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired()
+                        .HasConstraintName("fk_code_jobs_coupons_tenant_id_coupon_id");
+                });
+
             modelBuilder.Entity("SmartECoupon.Storage.EfCore.Rows.CodeRow", b =>
                 {
                     b.HasOne("SmartECoupon.Storage.EfCore.Rows.CouponRow", null)
@@ -749,6 +1073,16 @@ namespace SmartECoupon.Storage.EfCore.Migrations.PostgreSql
                         .HasConstraintName("fk_members_tenants_tenant_id");
                 });
 
+            modelBuilder.Entity("SmartECoupon.Storage.EfCore.Rows.OutboxMessageRow", b =>
+                {
+                    b.HasOne("SmartECoupon.Storage.EfCore.Rows.TenantRow", null)
+                        .WithMany()
+                        .HasForeignKey("TenantId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired()
+                        .HasConstraintName("fk_outbox_messages_tenants_tenant_id");
+                });
+
             modelBuilder.Entity("SmartECoupon.Storage.EfCore.Rows.RedemptionRow", b =>
                 {
                     b.HasOne("SmartECoupon.Storage.EfCore.Rows.CouponRow", null)
@@ -773,6 +1107,16 @@ namespace SmartECoupon.Storage.EfCore.Migrations.PostgreSql
                         .OnDelete(DeleteBehavior.Restrict)
                         .IsRequired()
                         .HasConstraintName("fk_stores_tenants_tenant_id");
+                });
+
+            modelBuilder.Entity("SmartECoupon.Storage.EfCore.Rows.TenantSettingsRow", b =>
+                {
+                    b.HasOne("SmartECoupon.Storage.EfCore.Rows.TenantRow", null)
+                        .WithMany()
+                        .HasForeignKey("TenantId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired()
+                        .HasConstraintName("fk_tenant_settings_tenants_tenant_id");
                 });
 
             modelBuilder.Entity("SmartECoupon.Storage.EfCore.Rows.TicketRow", b =>

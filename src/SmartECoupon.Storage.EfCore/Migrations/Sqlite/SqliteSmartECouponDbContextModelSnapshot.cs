@@ -69,6 +69,78 @@ namespace SmartECoupon.Storage.EfCore.Migrations.Sqlite
                     b.ToTable("audit_entries", (string)null);
                 });
 
+            modelBuilder.Entity("SmartECoupon.Storage.EfCore.Rows.CodeJobRow", b =>
+                {
+                    b.Property<string>("TenantId")
+                        .HasMaxLength(40)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("tenant_id");
+
+                    b.Property<string>("Id")
+                        .HasMaxLength(40)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("id");
+
+                    b.Property<string>("CouponId")
+                        .IsRequired()
+                        .HasMaxLength(40)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("coupon_id");
+
+                    b.Property<long>("CreatedAt")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("created_at");
+
+                    b.Property<string>("Error")
+                        .HasMaxLength(400)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("error");
+
+                    b.Property<int>("Generated")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("generated");
+
+                    b.Property<string>("LeaseHolder")
+                        .HasMaxLength(200)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("lease_holder");
+
+                    b.Property<long?>("LeaseUntil")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("lease_until");
+
+                    b.Property<int>("Requested")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("requested");
+
+                    b.Property<string>("RequestedBy")
+                        .IsRequired()
+                        .HasMaxLength(40)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("requested_by");
+
+                    b.Property<string>("Status")
+                        .IsRequired()
+                        .HasMaxLength(16)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("status");
+
+                    b.Property<long>("UpdatedAt")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("updated_at");
+
+                    b.HasKey("TenantId", "Id")
+                        .HasName("pk_code_jobs");
+
+                    b.HasIndex("Status", "CreatedAt")
+                        .HasDatabaseName("ix_code_jobs_status_created_at");
+
+                    b.HasIndex("TenantId", "CouponId")
+                        .HasDatabaseName("ix_code_jobs_tenant_id_coupon_id");
+
+                    b.ToTable("code_jobs", (string)null);
+                });
+
             modelBuilder.Entity("SmartECoupon.Storage.EfCore.Rows.CodeRow", b =>
                 {
                     b.Property<string>("TenantId")
@@ -312,6 +384,43 @@ namespace SmartECoupon.Storage.EfCore.Migrations.Sqlite
                     b.ToTable("idempotency_records", (string)null);
                 });
 
+            modelBuilder.Entity("SmartECoupon.Storage.EfCore.Rows.IncidentRow", b =>
+                {
+                    b.Property<string>("Id")
+                        .HasMaxLength(40)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("id");
+
+                    b.Property<long>("CreatedAt")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("created_at");
+
+                    b.Property<long?>("ResolvedAt")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("resolved_at");
+
+                    b.Property<string>("Status")
+                        .IsRequired()
+                        .HasMaxLength(16)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("status");
+
+                    b.Property<string>("Title")
+                        .IsRequired()
+                        .HasMaxLength(400)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("title");
+
+                    b.Property<long>("UpdatedAt")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("updated_at");
+
+                    b.HasKey("Id")
+                        .HasName("pk_incidents");
+
+                    b.ToTable("incidents", (string)null);
+                });
+
             modelBuilder.Entity("SmartECoupon.Storage.EfCore.Rows.JobLeaseRow", b =>
                 {
                     b.Property<string>("Name")
@@ -333,6 +442,55 @@ namespace SmartECoupon.Storage.EfCore.Migrations.Sqlite
                         .HasName("pk_job_leases");
 
                     b.ToTable("job_leases", (string)null);
+                });
+
+            modelBuilder.Entity("SmartECoupon.Storage.EfCore.Rows.MaintenanceNoticeRow", b =>
+                {
+                    b.Property<string>("Id")
+                        .HasMaxLength(40)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("id");
+
+                    b.Property<string>("Body")
+                        .IsRequired()
+                        .HasMaxLength(8000)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("body");
+
+                    b.Property<long>("CreatedAt")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("created_at");
+
+                    b.Property<bool>("Emergency")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("emergency");
+
+                    b.Property<long>("EndsAt")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("ends_at");
+
+                    b.Property<string>("Reason")
+                        .HasMaxLength(2000)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("reason");
+
+                    b.Property<long>("StartsAt")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("starts_at");
+
+                    b.Property<string>("Title")
+                        .IsRequired()
+                        .HasMaxLength(400)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("title");
+
+                    b.HasKey("Id")
+                        .HasName("pk_maintenance_notices");
+
+                    b.HasIndex("EndsAt")
+                        .HasDatabaseName("ix_maintenance_notices_ends_at");
+
+                    b.ToTable("maintenance_notices", (string)null);
                 });
 
             modelBuilder.Entity("SmartECoupon.Storage.EfCore.Rows.MemberRow", b =>
@@ -368,6 +526,11 @@ namespace SmartECoupon.Storage.EfCore.Migrations.Sqlite
                         .HasMaxLength(200)
                         .HasColumnType("TEXT")
                         .HasColumnName("display_name");
+
+                    b.Property<string>("Email")
+                        .HasMaxLength(254)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("email");
 
                     b.Property<string>("Role")
                         .IsRequired()
@@ -422,6 +585,116 @@ namespace SmartECoupon.Storage.EfCore.Migrations.Sqlite
                         .HasDatabaseName("ux_operators_api_key_id");
 
                     b.ToTable("operators", (string)null);
+                });
+
+            modelBuilder.Entity("SmartECoupon.Storage.EfCore.Rows.OutageRow", b =>
+                {
+                    b.Property<string>("Id")
+                        .HasMaxLength(40)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("id");
+
+                    b.Property<long>("EndedAt")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("ended_at");
+
+                    b.Property<long>("RecordedAt")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("recorded_at");
+
+                    b.Property<string>("Source")
+                        .IsRequired()
+                        .HasMaxLength(100)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("source");
+
+                    b.Property<long>("StartedAt")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("started_at");
+
+                    b.HasKey("Id")
+                        .HasName("pk_outages");
+
+                    b.HasIndex("StartedAt")
+                        .HasDatabaseName("ix_outages_started_at");
+
+                    b.ToTable("outages", (string)null);
+                });
+
+            modelBuilder.Entity("SmartECoupon.Storage.EfCore.Rows.OutboxMessageRow", b =>
+                {
+                    b.Property<string>("TenantId")
+                        .HasMaxLength(40)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("tenant_id");
+
+                    b.Property<string>("Id")
+                        .HasMaxLength(40)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("id");
+
+                    b.Property<int>("Attempts")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("attempts");
+
+                    b.Property<string>("Body")
+                        .IsRequired()
+                        .HasMaxLength(20000)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("body");
+
+                    b.Property<long>("CreatedAt")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("created_at");
+
+                    b.Property<string>("LastError")
+                        .HasMaxLength(400)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("last_error");
+
+                    b.Property<string>("LeaseHolder")
+                        .HasMaxLength(200)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("lease_holder");
+
+                    b.Property<long?>("LeaseUntil")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("lease_until");
+
+                    b.Property<string>("MemberId")
+                        .IsRequired()
+                        .HasMaxLength(40)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("member_id");
+
+                    b.Property<string>("RecipientEmail")
+                        .HasMaxLength(254)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("recipient_email");
+
+                    b.Property<string>("RecipientName")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("recipient_name");
+
+                    b.Property<long?>("SentAt")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("sent_at");
+
+                    b.Property<string>("Subject")
+                        .IsRequired()
+                        .HasMaxLength(400)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("subject");
+
+                    b.HasKey("TenantId", "Id")
+                        .HasName("pk_outbox_messages");
+
+                    b.HasIndex("SentAt", "CreatedAt")
+                        .HasDatabaseName("ix_outbox_messages_sent_at_created_at");
+
+                    b.ToTable("outbox_messages", (string)null);
                 });
 
             modelBuilder.Entity("SmartECoupon.Storage.EfCore.Rows.PurgeRecordRow", b =>
@@ -632,6 +905,47 @@ namespace SmartECoupon.Storage.EfCore.Migrations.Sqlite
                         });
                 });
 
+            modelBuilder.Entity("SmartECoupon.Storage.EfCore.Rows.TenantSettingsRow", b =>
+                {
+                    b.Property<string>("TenantId")
+                        .HasMaxLength(40)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("tenant_id");
+
+                    b.Property<string>("BackgroundColor")
+                        .IsRequired()
+                        .HasMaxLength(7)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("background_color");
+
+                    b.Property<string>("ButtonTextColor")
+                        .IsRequired()
+                        .HasMaxLength(7)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("button_text_color");
+
+                    b.Property<string>("PrimaryColor")
+                        .IsRequired()
+                        .HasMaxLength(7)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("primary_color");
+
+                    b.Property<string>("TextColor")
+                        .IsRequired()
+                        .HasMaxLength(7)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("text_color");
+
+                    b.Property<long>("UpdatedAt")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("updated_at");
+
+                    b.HasKey("TenantId")
+                        .HasName("pk_tenant_settings");
+
+                    b.ToTable("tenant_settings", (string)null);
+                });
+
             modelBuilder.Entity("SmartECoupon.Storage.EfCore.Rows.TicketRow", b =>
                 {
                     b.Property<string>("TenantId")
@@ -703,6 +1017,16 @@ namespace SmartECoupon.Storage.EfCore.Migrations.Sqlite
                         .HasConstraintName("fk_audit_entries_tenants_tenant_id");
                 });
 
+            modelBuilder.Entity("SmartECoupon.Storage.EfCore.Rows.CodeJobRow", b =>
+                {
+                    b.HasOne("SmartECoupon.Storage.EfCore.Rows.CouponRow", null)
+                        .WithMany()
+                        .HasForeignKey("TenantId", "CouponId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired()
+                        .HasConstraintName("fk_code_jobs_coupons_tenant_id_coupon_id");
+                });
+
             modelBuilder.Entity("SmartECoupon.Storage.EfCore.Rows.CodeRow", b =>
                 {
                     b.HasOne("SmartECoupon.Storage.EfCore.Rows.CouponRow", null)
@@ -743,6 +1067,16 @@ namespace SmartECoupon.Storage.EfCore.Migrations.Sqlite
                         .HasConstraintName("fk_members_tenants_tenant_id");
                 });
 
+            modelBuilder.Entity("SmartECoupon.Storage.EfCore.Rows.OutboxMessageRow", b =>
+                {
+                    b.HasOne("SmartECoupon.Storage.EfCore.Rows.TenantRow", null)
+                        .WithMany()
+                        .HasForeignKey("TenantId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired()
+                        .HasConstraintName("fk_outbox_messages_tenants_tenant_id");
+                });
+
             modelBuilder.Entity("SmartECoupon.Storage.EfCore.Rows.RedemptionRow", b =>
                 {
                     b.HasOne("SmartECoupon.Storage.EfCore.Rows.CouponRow", null)
@@ -767,6 +1101,16 @@ namespace SmartECoupon.Storage.EfCore.Migrations.Sqlite
                         .OnDelete(DeleteBehavior.Restrict)
                         .IsRequired()
                         .HasConstraintName("fk_stores_tenants_tenant_id");
+                });
+
+            modelBuilder.Entity("SmartECoupon.Storage.EfCore.Rows.TenantSettingsRow", b =>
+                {
+                    b.HasOne("SmartECoupon.Storage.EfCore.Rows.TenantRow", null)
+                        .WithMany()
+                        .HasForeignKey("TenantId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired()
+                        .HasConstraintName("fk_tenant_settings_tenants_tenant_id");
                 });
 
             modelBuilder.Entity("SmartECoupon.Storage.EfCore.Rows.TicketRow", b =>

@@ -1,0 +1,255 @@
+using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.Net.Http.Headers;
+using SmartECoupon.Coupons;
+using SmartECoupon.Storage;
+using SmartECoupon.Validation;
+
+namespace SmartECoupon.WebHost.Api;
+
+/// <summary>Coupons, their images, tickets and one-time codes.</summary>
+internal static class CouponEndpoints
+{
+    /// <summary>Up to this many codes are generated in the request (201); more become a job (202).</summary>
+    public const int InlineCodeLimit = 10_000;
+
+    public static void Map(RouteGroupBuilder api, WebApplication app)
+    {
+        var coupons = api.MapGroup("/coupons").WithTags("Coupons");
+        coupons.MapPost("/", CreateAsync).RequireAuthorization(ApiPolicies.Admin);
+        coupons.MapGet("/", ListAsync).RequireAuthorization(ApiPolicies.Staff);
+        coupons.MapGet("/{id}", GetAsync).RequireAuthorization(ApiPolicies.Staff);
+        coupons.MapPatch("/{id}", UpdateAsync).RequireAuthorization(ApiPolicies.Admin);
+        coupons.MapPost("/{id}/publish", (string id, HttpContext context, CouponService service) =>
+            StatusAsync(context, service.PublishAsync(id, Caller.ActorOf(context), context.RequestAborted))).RequireAuthorization(ApiPolicies.Admin);
+        coupons.MapPost("/{id}/pause", (string id, HttpContext context, CouponService service) =>
+            StatusAsync(context, service.PauseAsync(id, Caller.ActorOf(context), context.RequestAborted))).RequireAuthorization(ApiPolicies.Admin);
+        coupons.MapPost("/{id}/archive", (string id, HttpContext context, CouponService service) =>
+            StatusAsync(context, service.ArchiveAsync(id, Caller.ActorOf(context), context.RequestAborted))).RequireAuthorization(ApiPolicies.Admin);
+        coupons.MapPut("/{id}/image", SetImageAsync).RequireAuthorization(ApiPolicies.Admin);
+        coupons.MapPost("/{id}/tickets", IssueTicketAsync).RequireAuthorization(ApiPolicies.Admin);
+        coupons.MapPost("/{id}/codes", GenerateCodesAsync).RequireAuthorization(ApiPolicies.Admin);
+        coupons.MapGet("/{id}/codes", ListCodesAsync).RequireAuthorization(ApiPolicies.Staff);
+
+        // Coupon images for the coupon page: public, from the coupon's id, with the sniffed type and nothing that runs.
+        app.MapGet("/images/{couponId}", GetImageAsync).WithTags("Pages").ExcludeFromDescription();
+    }
+
+    private static async Task<Results<Created<CouponResponse>, ProblemHttpResult>> CreateAsync(HttpContext context, CouponService service,
+        Microsoft.Extensions.Options.IOptionsMonitor<SmartECouponOptions> options)
+    {
+        var (body, problem) = await JsonBody.ReadAsync(context);
+        if (body is null)
+        {
+            return (ProblemHttpResult)problem!;
+        }
+        using (body)
+        {
+            var errors = new List<ValidationError>();
+            var draft = ApplyTo(new CouponDraft(), body, errors);
+            if (errors.Count > 0)
+            {
+                return BodyErrors(context, draft, errors, options.CurrentValue);
+            }
+            var created = await service.CreateAsync(draft, Caller.ActorOf(context), context.RequestAborted);
+            return created.Succeeded
+                ? TypedResults.Created($"/api/v1/coupons/{created.Value.Id}", CouponResponse.From(created.Value, Caller.ZoneOf(context)))
+                : ApiProblem.From(context, created.Failure);
+        }
+    }
+
+    /// <summary>A body with fields of the wrong type: those errors, with the rules' errors on the other fields (nothing is written).</summary>
+    private static ProblemHttpResult BodyErrors(HttpContext context, CouponDraft draft, List<ValidationError> errors, SmartECouponOptions options)
+    {
+        CouponRules.Validate(draft, options.Fields, Caller.ZoneOf(context), out var ruleErrors);
+        return ApiProblem.Invalid(context, errors, Failure.Invalid(ruleErrors));
+    }
+
+    private static async Task<Results<Ok<CouponResponse>, ProblemHttpResult>> UpdateAsync(string id, HttpContext context, CouponService service)
+    {
+        var (body, problem) = await JsonBody.ReadAsync(context);
+        if (body is null)
+        {
+            return (ProblemHttpResult)problem!;
+        }
+        using (body)
+        {
+            var errors = new List<ValidationError>();
+            _ = ApplyTo(new CouponDraft(), body, errors);
+            if (errors.Count > 0)
+            {
+                return ApiProblem.Invalid(context, errors);
+            }
+            // Fields present are changed (null clears an optional one), fields absent are kept.
+            var updated = await service.UpdateAsync(id, current => ApplyTo(current, body, []), Caller.ActorOf(context), context.RequestAborted);
+            return updated.Succeeded ? TypedResults.Ok(CouponResponse.From(updated.Value, Caller.ZoneOf(context))) : ApiProblem.From(context, updated.Failure);
+        }
+    }
+
+    /// <summary>The draft with every field the body has; <paramref name="errors"/> gets fields of the wrong type.</summary>
+    private static CouponDraft ApplyTo(CouponDraft draft, JsonBody body, List<ValidationError> errors)
+    {
+        if (body.Has("title"))
+        {
+            draft = draft with { Title = body.String("title", errors) };
+        }
+        if (body.Has("benefit"))
+        {
+            draft = draft with { Benefit = body.String("benefit", errors) };
+        }
+        if (body.Has("description"))
+        {
+            draft = draft with { Description = body.String("description", errors) };
+        }
+        if (body.Has("validFrom"))
+        {
+            draft = draft with { ValidFrom = body.Bound("validFrom", errors) };
+        }
+        if (body.Has("validUntil"))
+        {
+            draft = draft with { ValidUntil = body.Bound("validUntil", errors) };
+        }
+        if (body.Has("totalLimit"))
+        {
+            draft = draft with { TotalLimit = body.Int("totalLimit", errors) };
+        }
+        if (body.Has("perUserLimit"))
+        {
+            draft = draft with { PerUserLimit = body.Int("perUserLimit", errors) };
+        }
+        if (body.Has("storeIds"))
+        {
+            draft = draft with { StoreIds = body.StringArray("storeIds", errors) };
+        }
+        if (body.Has("sharedCode"))
+        {
+            draft = draft with { SharedCode = body.String("sharedCode", errors) };
+        }
+        return draft;
+    }
+
+    private static async Task<Results<Ok<ListResponse<CouponResponse>>, ProblemHttpResult>> ListAsync(HttpContext context, CouponService service)
+    {
+        var zone = Caller.ZoneOf(context);
+        return await ApiPaging.ListAsync(context, page => service.ListAsync(page, context.RequestAborted), c => CouponResponse.From(c, zone));
+    }
+
+    private static async Task<Results<Ok<CouponResponse>, ProblemHttpResult>> GetAsync(string id, HttpContext context, CouponService service) =>
+        await service.FindAsync(id, context.RequestAborted) is { } coupon
+            ? TypedResults.Ok(CouponResponse.From(coupon, Caller.ZoneOf(context)))
+            : ApiProblem.NotFound(context);
+
+    private static async Task<Results<Ok<CouponResponse>, ProblemHttpResult>> StatusAsync(HttpContext context, Task<Result<Coupon>> change)
+    {
+        var changed = await change;
+        return changed.Succeeded ? TypedResults.Ok(CouponResponse.From(changed.Value, Caller.ZoneOf(context))) : ApiProblem.From(context, changed.Failure);
+    }
+
+    private static async Task<Results<Ok<CouponResponse>, ProblemHttpResult>> SetImageAsync(string id, HttpContext context, CouponService service)
+    {
+        var (bytes, tooLarge) = await JsonBody.ReadBytesAsync(context.Request.Body, CouponImageTypes.MaxBytes, context.RequestAborted);
+        if (tooLarge)
+        {
+            return ApiProblem.Create(context, StatusCodes.Status422UnprocessableEntity, FailureCodes.UnsupportedImage,
+                new LocalizedMessage("画像は2MB以内のPNG、JPEG、WebPにしてください。", "The image must be a PNG, JPEG or WebP file of at most 2 MB."));
+        }
+        var set = await service.SetImageAsync(id, bytes, Caller.ActorOf(context), context.RequestAborted);
+        return set.Succeeded ? TypedResults.Ok(CouponResponse.From(set.Value, Caller.ZoneOf(context))) : ApiProblem.From(context, set.Failure);
+    }
+
+    private static async Task<IResult> GetImageAsync(string couponId, HttpContext context, ITenantDirectory directory, ICouponImageStore images,
+        SmartECoupon.Tenancy.ITenantContext tenantContext, ICouponRepository coupons)
+    {
+        if (!EntityIds.HasShape(couponId, EntityIds.CouponPrefix) || await directory.FindTenantOfCouponAsync(couponId, context.RequestAborted) is not { } tenantId)
+        {
+            return ApiProblem.NotFound(context);
+        }
+        string? contentType;
+        using (tenantContext.BeginScope(tenantId))
+        {
+            contentType = (await coupons.FindAsync(couponId, context.RequestAborted))?.ImageContentType;
+        }
+        if (contentType is null || await images.OpenAsync(tenantId, couponId, context.RequestAborted) is not { } stream)
+        {
+            return ApiProblem.NotFound(context);
+        }
+        var headers = context.Response.Headers;
+        headers[HeaderNames.XContentTypeOptions] = "nosniff";
+        headers[HeaderNames.ContentSecurityPolicy] = "default-src 'none'; sandbox";
+        headers[HeaderNames.CacheControl] = "public, max-age=300";
+        headers[HeaderNames.ContentDisposition] = "inline";
+        return TypedResults.Stream(stream, contentType);
+    }
+
+    private static async Task<Results<Created<TicketResponse>, Ok<TicketResponse>, ProblemHttpResult>> IssueTicketAsync(string id, HttpContext context, CouponService service)
+    {
+        var (body, problem) = await JsonBody.ReadAsync(context);
+        if (body is null)
+        {
+            return (ProblemHttpResult)problem!;
+        }
+        using (body)
+        {
+            var errors = new List<ValidationError>();
+            var userKey = body.String("userKey", errors);
+            if (errors.Count > 0)
+            {
+                return ApiProblem.Invalid(context, errors);
+            }
+            var issued = await service.IssueTicketAsync(id, userKey, Caller.ActorOf(context), context.RequestAborted);
+            if (!issued.Succeeded)
+            {
+                return ApiProblem.From(context, issued.Failure);
+            }
+            var ticket = TicketResponse.From(issued.Value.Ticket, issued.Value.Coupon, Caller.ZoneOf(context));
+            return issued.Value.Created ? TypedResults.Created($"/c/{ticket.Token}", ticket) : TypedResults.Ok(ticket);
+        }
+    }
+
+    private static async Task<Results<Created<CodesGeneratedResponse>, Accepted<CodeJobAcceptedResponse>, ProblemHttpResult>> GenerateCodesAsync(
+        string id, HttpContext context, CouponService service, CodeJobService jobs)
+    {
+        var (body, problem) = await JsonBody.ReadAsync(context);
+        if (body is null)
+        {
+            return (ProblemHttpResult)problem!;
+        }
+        using (body)
+        {
+            var errors = new List<ValidationError>();
+            var count = body.Int("count", errors);
+            if (count is null && errors.Count == 0)
+            {
+                errors.Add(FieldErrors.Required(new FieldLabel("count", "件数", "Count")));
+            }
+            if (errors.Count > 0)
+            {
+                return ApiProblem.Invalid(context, errors);
+            }
+            if (count > InlineCodeLimit)
+            {
+                var queued = await jobs.EnqueueAsync(id, count.Value, Caller.ActorOf(context), context.RequestAborted);
+                return queued.Succeeded
+                    ? TypedResults.Accepted($"/api/v1/jobs/{queued.Value.Id}", new CodeJobAcceptedResponse(queued.Value.Id))
+                    : ApiProblem.From(context, queued.Failure);
+            }
+            var generated = await service.GenerateCodesAsync(id, count!.Value, Caller.ActorOf(context), cancellationToken: context.RequestAborted);
+            return generated.Succeeded
+                ? TypedResults.Created($"/api/v1/coupons/{id}/codes", new CodesGeneratedResponse(generated.Value))
+                : ApiProblem.From(context, generated.Failure);
+        }
+    }
+
+    private static async Task<Results<Ok<ListResponse<OneTimeCodeResponse>>, ProblemHttpResult>> ListCodesAsync(string id, HttpContext context, CouponService service, IOneTimeCodeRepository codes)
+    {
+        if (await service.FindAsync(id, context.RequestAborted) is null)
+        {
+            return ApiProblem.NotFound(context);
+        }
+        var zone = Caller.ZoneOf(context);
+        return await ApiPaging.ListAsync(context, page => codes.ListAsync(id, page, context.RequestAborted), c => OneTimeCodeResponse.From(c, zone));
+    }
+}
+
+internal sealed record CodesGeneratedResponse(int Generated);
+
+internal sealed record CodeJobAcceptedResponse(string JobId);
