@@ -93,6 +93,8 @@ internal static class HostSetup
 
         var api = app.MapGroup("/api/v1");
         TenancyEndpoints.Map(api);
+        CouponEndpoints.Map(api, app);
+        RedemptionEndpoints.Map(api);
 
         // Liveness: 200 while the process runs.
         app.MapGet("/healthz", () => TypedResults.Ok(new { status = "ok" }))

@@ -15,6 +15,16 @@ public static class Instants
     /// <summary>One microsecond, the smallest step between two stored instants.</summary>
     public static readonly TimeSpan Resolution = TimeSpan.FromTicks(TimeSpan.TicksPerMicrosecond);
 
+    /// <summary>
+    /// The current instant as it will be stored: to the microsecond, so that what a call returns equals what a later read
+    /// gives (both providers keep microseconds).
+    /// </summary>
+    public static DateTimeOffset Now(TimeProvider time)
+    {
+        ArgumentNullException.ThrowIfNull(time);
+        return Truncate(time.GetUtcNow());
+    }
+
     /// <summary>Drops everything finer than a microsecond.</summary>
     public static DateTimeOffset Truncate(DateTimeOffset instant) =>
         new(instant.Ticks - (instant.Ticks % TimeSpan.TicksPerMicrosecond), instant.Offset);

@@ -45,6 +45,9 @@ public sealed class SmartECouponOptions
     /// <summary>Uploaded files.</summary>
     public UploadOptions Uploads { get; } = new();
 
+    /// <summary>The brute-force guard on code and token look-ups.</summary>
+    public SmartECoupon.Redemptions.LookupGuardOptions LookupGuard { get; } = new();
+
     /// <summary>CSV export and import.</summary>
     public SmartECoupon.Portability.PortabilityOptions Portability { get; } = new();
 

@@ -84,6 +84,11 @@ internal sealed class SmartECouponOptionsValidator : IValidateOptions<SmartECoup
             }
         }
 
+        if (options.LookupGuard.MaxFailures < 1 || options.LookupGuard.Window <= TimeSpan.Zero)
+        {
+            failures.Add("LookupGuard: MaxFailures must be at least 1 and Window positive.");
+        }
+
         var portability = options.Portability;
         if (portability.MaxImportBytes < 1024 || portability.MaxImportRows < 1 || portability.MaxReportedErrors < 1)
         {

@@ -46,6 +46,7 @@ public static class SmartECouponServiceCollectionExtensions
         services.TryAddSingleton<SmartECoupon.Portability.TenantDataExporter>();
         services.TryAddSingleton<SmartECoupon.Portability.CouponCsvImporter>();
         services.TryAddSingleton<SmartECoupon.Redemptions.RedemptionService>();
+        services.TryAddSingleton<SmartECoupon.Redemptions.LookupGuard>();
         services.TryAddSingleton(sp => BusinessCalendar.Create(sp.GetRequiredService<IOptions<SmartECouponOptions>>().Value.Calendar));
         services.TryAddSingleton<IPurgeLedger>(sp => new FilePurgeLedger(sp.GetRequiredService<IOptions<SmartECouponOptions>>().Value.Backups.Folder));
         services.TryAddSingleton<ICouponImageStore>(sp => new FileCouponImageStore(sp.GetRequiredService<IOptions<SmartECouponOptions>>().Value.Uploads.Folder));

@@ -21,7 +21,7 @@ public abstract class RetentionConformance(IStorageHarness harness) : Conformanc
         using (In(tenant))
         {
             await Get<StoreService>().CreateAsync("本店", tenant.Admin);
-            await Get<MemberService>().CreateAsync("受付", MemberRole.Staff, "uketsuke@example.jp", tenant.Admin);
+            await Get<MemberService>().CreateAsync("受付", MemberRole.Staff, tenant.Admin, "uketsuke@example.jp");
             Assert.True((await Get<ThemeService>().UpdateAsync(new TenantThemeDraft
             {
                 PrimaryColor = "#1A4D8F", BackgroundColor = "#FFFFFF", TextColor = "#222222",

@@ -28,12 +28,12 @@ internal sealed record TenantResponse(string Id, string? Name, string Plan, stri
     internal static DateTimeOffset Local(DateTimeOffset instant, TimeZoneInfo zone) => TimeZoneInfo.ConvertTime(instant, zone);
 }
 
-internal sealed record MemberResponse(string Id, string DisplayName, string Role, DateTimeOffset CreatedAt)
+internal sealed record MemberResponse(string Id, string DisplayName, string Role, string? Email, DateTimeOffset CreatedAt)
 {
-    public static MemberResponse From(Member m, TimeZoneInfo zone) => new(m.Id, m.DisplayName, ApiJson.NameOf(m.Role), TenantResponse.Local(m.CreatedAt, zone));
+    public static MemberResponse From(Member m, TimeZoneInfo zone) => new(m.Id, m.DisplayName, ApiJson.NameOf(m.Role), m.Email, TenantResponse.Local(m.CreatedAt, zone));
 }
 
-internal sealed record MemberCreatedResponse(string Id, string DisplayName, string Role, string ApiKey);
+internal sealed record MemberCreatedResponse(string Id, string DisplayName, string Role, string? Email, string ApiKey);
 
 internal sealed record ApiKeyResponse(string ApiKey);
 

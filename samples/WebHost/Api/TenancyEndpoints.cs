@@ -77,6 +77,7 @@ internal static class TenancyEndpoints
             var errors = new List<ValidationError>();
             var name = body.String("name", errors);
             var adminName = body.String("adminName", errors);
+            var adminEmail = body.String("adminEmail", errors);
             var plan = body.Enum<TenantPlan>("plan", errors, "free、standard、premiumのいずれか", "free, standard or premium");
             if (plan is null && !errors.Any(e => e.Field == "plan"))
             {
@@ -84,7 +85,7 @@ internal static class TenancyEndpoints
             }
             // Called even when the body has errors, so that the library's field errors are reported with them; an
             // invalid plan cannot create anything.
-            var created = await service.CreateAsync(name, plan ?? (TenantPlan)(-1), adminName, Caller.ActorOf(context), context.RequestAborted);
+            var created = await service.CreateAsync(name, plan ?? (TenantPlan)(-1), adminName, Caller.ActorOf(context), adminEmail, context.RequestAborted);
             if (errors.Count > 0 || !created.Succeeded)
             {
                 return ApiProblem.Invalid(context, errors, created.Failure);
@@ -147,18 +148,19 @@ internal static class TenancyEndpoints
         {
             var errors = new List<ValidationError>();
             var displayName = body.String("displayName", errors);
+            var email = body.String("email", errors);
             var role = body.Enum<MemberRole>("role", errors, "adminまたはstaff", "admin or staff");
             if (role is null && !errors.Any(e => e.Field == "role"))
             {
                 errors.Add(FieldErrors.Required(new FieldLabel("role", "権限", "Role")));
             }
-            var created = await service.CreateAsync(displayName, role ?? (MemberRole)(-1), Caller.ActorOf(context), context.RequestAborted);
+            var created = await service.CreateAsync(displayName, role ?? (MemberRole)(-1), Caller.ActorOf(context), email, context.RequestAborted);
             if (errors.Count > 0 || !created.Succeeded)
             {
                 return ApiProblem.Invalid(context, errors, created.Failure);
             }
             var member = created.Value.Person;
-            return TypedResults.Created($"/api/v1/members/{member.Id}", new MemberCreatedResponse(member.Id, member.DisplayName, ApiJson.NameOf(member.Role), created.Value.ApiKey));
+            return TypedResults.Created($"/api/v1/members/{member.Id}", new MemberCreatedResponse(member.Id, member.DisplayName, ApiJson.NameOf(member.Role), member.Email, created.Value.ApiKey));
         }
     }
 

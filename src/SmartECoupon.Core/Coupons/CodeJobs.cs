@@ -86,7 +86,7 @@ public sealed class CodeJobService(
         {
             return Failure.Conflict(FailureCodes.InvalidStatusTransition, "アーカイブ済みのクーポンは変更できません。", "An archived coupon cannot be changed.");
         }
-        var now = time.GetUtcNow();
+        var now = Instants.Now(time);
         var job = new CodeJob
         {
             TenantId = tenantId,
@@ -111,7 +111,7 @@ public sealed class CodeJobService(
     /// </summary>
     public async Task<bool> RunNextAsync(string holder, CancellationToken cancellationToken = default)
     {
-        var job = await jobs.ClaimNextAsync(holder, time.GetUtcNow(), Lease, cancellationToken).ConfigureAwait(false);
+        var job = await jobs.ClaimNextAsync(holder, Instants.Now(time), Lease, cancellationToken).ConfigureAwait(false);
         if (job is null)
         {
             return false;
@@ -128,12 +128,12 @@ public sealed class CodeJobService(
                     var result = await couponService.GenerateCodesAsync(job.CouponId, step, Actor.Member(job.RequestedBy), writeAudit: false, null, cancellationToken).ConfigureAwait(false);
                     if (!result.Succeeded)
                     {
-                        await jobs.ReportAsync(job.Id, holder, generated, CodeJobStatus.Failed, result.Failure.Message.English, time.GetUtcNow(), Lease, cancellationToken).ConfigureAwait(false);
+                        await jobs.ReportAsync(job.Id, holder, generated, CodeJobStatus.Failed, result.Failure.Message.English, Instants.Now(time), Lease, cancellationToken).ConfigureAwait(false);
                         return true;
                     }
                     generated += result.Value;
                     var status = generated >= job.Requested ? CodeJobStatus.Succeeded : CodeJobStatus.Running;
-                    if (!await jobs.ReportAsync(job.Id, holder, generated, status, null, time.GetUtcNow(), Lease, cancellationToken).ConfigureAwait(false))
+                    if (!await jobs.ReportAsync(job.Id, holder, generated, status, null, Instants.Now(time), Lease, cancellationToken).ConfigureAwait(false))
                     {
                         return true; // another worker took it over: it goes on from what was reported
                     }
@@ -141,7 +141,7 @@ public sealed class CodeJobService(
             }
             catch (Exception ex) when (ex is not OperationCanceledException)
             {
-                await jobs.ReportAsync(job.Id, holder, generated, CodeJobStatus.Failed, ex.GetType().Name, time.GetUtcNow(), Lease, CancellationToken.None).ConfigureAwait(false);
+                await jobs.ReportAsync(job.Id, holder, generated, CodeJobStatus.Failed, ex.GetType().Name, Instants.Now(time), Lease, CancellationToken.None).ConfigureAwait(false);
                 throw;
             }
         }

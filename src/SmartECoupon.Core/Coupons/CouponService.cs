@@ -37,7 +37,7 @@ public sealed class CouponService(
         {
             return checkedContent.Failure;
         }
-        var now = time.GetUtcNow();
+        var now = Instants.Now(time);
         var coupon = checkedContent.Value.ApplyTo(new Coupon
         {
             TenantId = tenant.Id,
@@ -80,7 +80,7 @@ public sealed class CouponService(
             {
                 return checkedContent.Failure;
             }
-            var now = time.GetUtcNow();
+            var now = Instants.Now(time);
             var write = await coupons.UpdateAsync(checkedContent.Value.ApplyTo(current), current.Version, Audit(actor, AuditActions.CouponUpdated, couponId, now), cancellationToken).ConfigureAwait(false);
             switch (write.Status)
             {
@@ -130,7 +130,7 @@ public sealed class CouponService(
             // The file first: a coupon never names an image that is not there (a crash leaves at worst an unused file,
             // which the tenant's purge removes with the folder).
             await images.SaveAsync(tenantId, couponId, content, cancellationToken).ConfigureAwait(false);
-            var now = time.GetUtcNow();
+            var now = Instants.Now(time);
             var write = await coupons.UpdateAsync(current with { ImageContentType = contentType }, current.Version,
                 Audit(actor, AuditActions.CouponImageSet, couponId, now), cancellationToken).ConfigureAwait(false);
             switch (write.Status)
@@ -188,7 +188,7 @@ public sealed class CouponService(
     {
         for (var attempt = 0; attempt < MaxAttempts; attempt++)
         {
-            var now = time.GetUtcNow();
+            var now = Instants.Now(time);
             var candidate = new Ticket
             {
                 TenantId = coupon.TenantId,
@@ -234,11 +234,11 @@ public sealed class CouponService(
         }
         var generated = 0;
         var fruitless = 0;
-        var audit = writeAudit ? Audit(actor, AuditActions.CodesGenerated, couponId, time.GetUtcNow()) : null;
+        var audit = writeAudit ? Audit(actor, AuditActions.CodesGenerated, couponId, Instants.Now(time)) : null;
         while (generated < count)
         {
             var batch = codeGenerator.NextDistinct(Math.Min(count - generated, settings.BatchSize));
-            var inserted = await oneTimeCodes.AddBatchAsync(couponId, batch, time.GetUtcNow(), audit, cancellationToken).ConfigureAwait(false);
+            var inserted = await oneTimeCodes.AddBatchAsync(couponId, batch, Instants.Now(time), audit, cancellationToken).ConfigureAwait(false);
             audit = null; // one entry for the whole generation, written with its first batch
             generated += inserted;
             fruitless = inserted == 0 ? fruitless + 1 : 0;
@@ -255,7 +255,7 @@ public sealed class CouponService(
     {
         var tenant = await CurrentTenantAsync(cancellationToken).ConfigureAwait(false);
         var publishedLimit = options.CurrentValue.Plans.For(tenant.Plan).PublishedCoupons;
-        var write = await coupons.ChangeStatusAsync(couponId, status, publishedLimit, Audit(actor, action, couponId, time.GetUtcNow()), cancellationToken).ConfigureAwait(false);
+        var write = await coupons.ChangeStatusAsync(couponId, status, publishedLimit, Audit(actor, action, couponId, Instants.Now(time)), cancellationToken).ConfigureAwait(false);
         return write.Status switch
         {
             CouponWriteStatus.Succeeded => write.Coupon!,

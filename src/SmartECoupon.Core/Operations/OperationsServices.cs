@@ -15,7 +15,7 @@ public sealed class MaintenanceService(IMaintenanceNoticeRepository notices, Tim
     /// <summary>Creates a notice and queues its message to each tenant administrator.</summary>
     public async Task<Result<MaintenanceNotice>> CreateAsync(MaintenanceNoticeDraft draft, CancellationToken cancellationToken = default)
     {
-        var now = time.GetUtcNow();
+        var now = Instants.Now(time);
         var created = MaintenanceNoticePolicy.Create(draft, now, options.CurrentValue.Fields);
         if (!created.Succeeded)
         {
@@ -29,7 +29,7 @@ public sealed class MaintenanceService(IMaintenanceNoticeRepository notices, Tim
 
     /// <summary>The notices that have not ended, soonest first.</summary>
     public Task<IReadOnlyList<MaintenanceNotice>> ListCurrentAsync(CancellationToken cancellationToken = default) =>
-        notices.ListNotEndedAsync(time.GetUtcNow(), cancellationToken);
+        notices.ListNotEndedAsync(Instants.Now(time), cancellationToken);
 
     /// <summary>The subject and body of a notice's e-mail, in Japanese with the times in the platform's zone.</summary>
     public static (string Subject, string Body) MessageFor(MaintenanceNotice notice, TimeZoneInfo zone)
@@ -100,7 +100,7 @@ public sealed class IncidentService(IIncidentRepository incidents, TimeProvider 
         {
             return Failure.Invalid(errors);
         }
-        var now = time.GetUtcNow();
+        var now = Instants.Now(time);
         var incident = new Incident
         {
             Id = EntityIds.New(EntityIds.IncidentPrefix, now),
@@ -121,7 +121,7 @@ public sealed class IncidentService(IIncidentRepository incidents, TimeProvider 
         {
             return Failure.Invalid(FieldErrors.InvalidFormat("status", "investigating、identified、monitoring、resolvedのいずれか", "investigating, identified, monitoring or resolved"));
         }
-        var updated = await incidents.UpdateStatusAsync(incidentId, status.Value, time.GetUtcNow(), cancellationToken).ConfigureAwait(false);
+        var updated = await incidents.UpdateStatusAsync(incidentId, status.Value, Instants.Now(time), cancellationToken).ConfigureAwait(false);
         return updated is null ? Failure.NotFound : updated;
     }
 
@@ -130,7 +130,7 @@ public sealed class IncidentService(IIncidentRepository incidents, TimeProvider 
 
     /// <summary>The incidents not resolved, and those resolved in the last <paramref name="recent"/>, newest first.</summary>
     public Task<IReadOnlyList<Incident>> ListRecentAsync(TimeSpan recent, CancellationToken cancellationToken = default) =>
-        incidents.ListSinceAsync(time.GetUtcNow() - recent, cancellationToken);
+        incidents.ListSinceAsync(Instants.Now(time) - recent, cancellationToken);
 }
 
 /// <summary>An outage as recorded: seen by an outside monitor, by this host's probe, or by the probe command.</summary>
@@ -173,7 +173,7 @@ public sealed class OutageService(IOutageRepository outages, TimeProvider time, 
         {
             return Failure.Invalid(errors);
         }
-        var now = time.GetUtcNow();
+        var now = Instants.Now(time);
         var recorded = new RecordedOutage(EntityIds.New(EntityIds.OutagePrefix, now),
             new Outage(Instants.Truncate(startedAt!.Value), Instants.Truncate(endedAt!.Value), checkedSource!), now);
         await outages.AddAsync(recorded, cancellationToken).ConfigureAwait(false);

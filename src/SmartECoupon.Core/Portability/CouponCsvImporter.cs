@@ -63,7 +63,7 @@ public sealed class CouponCsvImporter(
             return Invalid(errors.Take(limits.MaxReportedErrors).ToList());
         }
 
-        var now = time.GetUtcNow();
+        var now = Instants.Now(time);
         var created = read.Rows.Select(row => row.Content.ApplyTo(new Coupon
         {
             TenantId = tenantId,

@@ -68,7 +68,7 @@ public sealed class TenantDataExporter(
             await DisposeAllAsync(exports).ConfigureAwait(false);
             throw;
         }
-        var generatedAt = TimeZoneInfo.ConvertTime(time.GetUtcNow(), scope.Zone);
+        var generatedAt = TimeZoneInfo.ConvertTime(Instants.Now(time), scope.Zone);
         return new CsvBundle($"smartecoupon-{scope.Tenant.Id}-{generatedAt:yyyyMMdd'T'HHmmss}.zip", exports,
             (zip, cancellationToken) => WriteImagesAsync(scope, zip, cancellationToken),
             files => JsonSerializer.SerializeToUtf8Bytes(new ManifestDocument(scope.Tenant.Id, generatedAt,

@@ -52,6 +52,20 @@ public static class RedemptionRefusals
         return Codes[index];
     }
 
+
+    /// <summary>What a refusal means, for people: in Japanese and English.</summary>
+    public static Validation.LocalizedMessage MessageOf(this RedemptionRefusal refusal) => refusal switch
+    {
+        RedemptionRefusal.CouponNotActive => new("このクーポンは現在ご利用いただけません。", "This coupon is not active."),
+        RedemptionRefusal.NotYetValid => new("このクーポンはまだ利用期間前です。", "This coupon is not valid yet."),
+        RedemptionRefusal.Expired => new("このクーポンは有効期限が切れています。", "This coupon has expired."),
+        RedemptionRefusal.StoreNotAllowed => new("このクーポンはこの店舗ではご利用いただけません。", "This coupon cannot be used at this store."),
+        RedemptionRefusal.TicketAlreadyUsed => new("このクーポンは使用済みです。", "This ticket has already been used."),
+        RedemptionRefusal.PerUserLimitReached => new("お一人様の利用回数の上限に達しています。", "The user has reached the coupon's per-user limit."),
+        RedemptionRefusal.TotalLimitReached => new("このクーポンは利用上限に達しました。", "The coupon's total limit has been reached."),
+        _ => throw new ArgumentOutOfRangeException(nameof(refusal), refusal, null),
+    };
+
     /// <summary>Reads a refusal from its code.</summary>
     public static bool TryParse(string? code, out RedemptionRefusal refusal)
     {

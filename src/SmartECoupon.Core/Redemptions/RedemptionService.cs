@@ -69,7 +69,7 @@ public sealed partial class RedemptionService(
         var snapshot = await redemptions.FindSnapshotAsync(lookup, cancellationToken).ConfigureAwait(false);
         return snapshot is null
             ? RedemptionCheck.NotFound
-            : RedemptionCheck.Of(RedemptionRules.Evaluate(snapshot, request.StoreId, time.GetUtcNow()));
+            : RedemptionCheck.Of(RedemptionRules.Evaluate(snapshot, request.StoreId, Instants.Now(time)));
     }
 
     /// <summary>
@@ -103,7 +103,7 @@ public sealed partial class RedemptionService(
             {
                 // A refusal or a miss wrote nothing else; its answer is stored on its own. (A redemption's answer was
                 // stored in the redemption's own transaction.)
-                await idempotency.CompleteAsync(new IdempotencyCompletion(idempotent.Key.Value, idempotent.Fingerprint.Value, response!), time.GetUtcNow(), cancellationToken).ConfigureAwait(false);
+                await idempotency.CompleteAsync(new IdempotencyCompletion(idempotent.Key.Value, idempotent.Fingerprint.Value, response!), Instants.Now(time), cancellationToken).ConfigureAwait(false);
             }
             return new RedeemResult { Outcome = outcome, Response = response };
         }
@@ -125,7 +125,7 @@ public sealed partial class RedemptionService(
     public async Task<Result<Redemption>> VoidAsync(string redemptionId, Actor actor, CancellationToken cancellationToken = default)
     {
         var tenantId = tenantContext.RequireTenantId();
-        var now = time.GetUtcNow();
+        var now = Instants.Now(time);
         var outcome = await redemptions.VoidAsync(redemptionId, now, actor, AuditEntry.Create(tenantId, actor, AuditActions.Voided, AuditTargets.Redemption, redemptionId, now), cancellationToken).ConfigureAwait(false);
         return outcome.Kind switch
         {
@@ -148,7 +148,7 @@ public sealed partial class RedemptionService(
         {
             return RedemptionOutcome.NotFound;
         }
-        var now = time.GetUtcNow();
+        var now = Instants.Now(time);
         if (RedemptionRules.Evaluate(snapshot, request.StoreId, now) is { } refusal)
         {
             Log.Refused(_logger, snapshot.Coupon.TenantId, snapshot.Coupon.Id, refusal);
@@ -195,7 +195,7 @@ public sealed partial class RedemptionService(
     private async Task<RedeemResult> ClaimAsync(string tenantId, IdempotentRequest idempotent, CancellationToken cancellationToken)
     {
         var settings = options.CurrentValue.Idempotency;
-        var now = time.GetUtcNow();
+        var now = Instants.Now(time);
         var claim = IdempotencyPolicy.Claim(tenantId, idempotent.Key, idempotent.Fingerprint, now, settings);
         var existing = await idempotency.TryClaimAsync(claim, cancellationToken).ConfigureAwait(false);
         if (existing is null)

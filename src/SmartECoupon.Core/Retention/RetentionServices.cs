@@ -25,7 +25,7 @@ public sealed class TenantPurgeService(
     /// <summary>Purges every tenant whose purge date has come (in the business calendar's zone).</summary>
     public async Task<IReadOnlyList<PurgeRecord>> PurgeDueAsync(CancellationToken cancellationToken = default)
     {
-        var today = calendar.DateOf(time.GetUtcNow());
+        var today = calendar.DateOf(Instants.Now(time));
         var records = new List<PurgeRecord>();
         foreach (var tenant in await store.ListDueAsync(today, cancellationToken).ConfigureAwait(false))
         {
@@ -43,7 +43,7 @@ public sealed class TenantPurgeService(
             TenantId = tenantId,
             CancelledOn = cancelledOn,
             PurgeDueOn = purgeDueOn,
-            StartedAt = time.GetUtcNow(),
+            StartedAt = Instants.Now(time),
         }, cancellationToken).ConfigureAwait(false);
         if (begun.IsComplete)
         {
@@ -55,7 +55,7 @@ public sealed class TenantPurgeService(
         {
             await store.EraseTenantDataAsync(tenantId, cancellationToken).ConfigureAwait(false);
             await images.DeleteTenantAsync(tenantId, cancellationToken).ConfigureAwait(false);
-            var purgedAt = time.GetUtcNow();
+            var purgedAt = Instants.Now(time);
             // The last backup holding the tenant is the one taken before the purge; with N daily generations it is
             // rotated out by the N-th backup after the purge day.
             var clearBy = calendar.DateOf(purgedAt).AddDays(options.CurrentValue.Retention.BackupGenerations);
@@ -132,7 +132,7 @@ public sealed class BackupService(IDatabaseBackup database, IJobLease lease, Ten
     public async Task<BackupManifest> CreateAsync(CancellationToken cancellationToken = default)
     {
         Directory.CreateDirectory(Folder);
-        var now = time.GetUtcNow();
+        var now = Instants.Now(time);
         var id = EntityIds.New("bak", now);
         var fileName = $"{id}.{database.FileExtension}";
         var partial = Path.Combine(Folder, fileName + ".partial");
@@ -193,7 +193,7 @@ public sealed class BackupService(IDatabaseBackup database, IJobLease lease, Ten
         ArgumentException.ThrowIfNullOrEmpty(holder);
         var settings = options.CurrentValue.Backups;
         var zone = TenantTimeZones.Find(settings.TimeZoneId);
-        var now = time.GetUtcNow();
+        var now = Instants.Now(time);
         var local = TimeZoneInfo.ConvertTime(now, zone);
         var today = DateOnly.FromDateTime(local.DateTime);
         if (TimeOnly.FromDateTime(local.DateTime) < TimeOnly.ParseExact(settings.DailyAt, "HH:mm", CultureInfo.InvariantCulture)
@@ -209,7 +209,7 @@ public sealed class BackupService(IDatabaseBackup database, IJobLease lease, Ten
         }
         var manifest = await CreateAsync(cancellationToken).ConfigureAwait(false);
         // Keep the day's lease past the day, so that an instance with a backup folder of its own does not repeat it.
-        await lease.TryAcquireAsync(job, holder, time.GetUtcNow(), TimeSpan.FromDays(2), cancellationToken).ConfigureAwait(false);
+        await lease.TryAcquireAsync(job, holder, Instants.Now(time), TimeSpan.FromDays(2), cancellationToken).ConfigureAwait(false);
         return manifest;
     }
 
@@ -277,7 +277,7 @@ public sealed class RetentionSweeper(TenantPurgeService purges, IIdempotencyRepo
     public async Task<RetentionSweepResult> SweepAsync(CancellationToken cancellationToken = default)
     {
         var purged = await purges.PurgeDueAsync(cancellationToken).ConfigureAwait(false);
-        var now = time.GetUtcNow();
+        var now = Instants.Now(time);
         var idempotencyRemoved = await idempotency.RemoveExpiredAsync(now, cancellationToken).ConfigureAwait(false);
         var auditRemoved = options.CurrentValue.Retention.AuditRetention is { } keep
             ? await audit.RemoveOlderThanAsync(now - keep, cancellationToken).ConfigureAwait(false)

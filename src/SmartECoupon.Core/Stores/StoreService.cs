@@ -21,7 +21,7 @@ public sealed class StoreService(IStoreRepository stores, ITenantRepository tena
             return Failure.Invalid(errors);
         }
         var tenant = await tenants.FindAsync(tenantId, cancellationToken).ConfigureAwait(false) ?? throw new TenantNotSetException($"Tenant {tenantId} does not exist.");
-        var now = time.GetUtcNow();
+        var now = Instants.Now(time);
         var store = new Store { TenantId = tenantId, Id = EntityIds.New(EntityIds.StorePrefix, now), Name = storeName!, CreatedAt = now };
         var audit = AuditEntry.Create(tenantId, actor, AuditActions.StoreCreated, AuditTargets.Store, store.Id, now);
         return await stores.TryAddAsync(store, settings.Plans.For(tenant.Plan).Stores, audit, cancellationToken).ConfigureAwait(false)

@@ -38,7 +38,7 @@ public sealed class TenantService(ITenantRepository tenants, ITenantContext tena
         {
             return Failure.Conflict(TenantPurged, "削除済みのテナントです。", "The tenant has been purged.");
         }
-        var now = time.GetUtcNow();
+        var now = Instants.Now(time);
         var cancelledOn = effectiveOn ?? TenantTimeZones.DateIn(now, TenantTimeZones.Find(tenant.TimeZoneId));
         if (cancelledOn.Year is < 2000 or > 2098)
         {
@@ -57,11 +57,8 @@ public sealed class TenantService(ITenantRepository tenants, ITenantContext tena
     public const string TenantPurged = "tenant_purged";
 
     /// <summary>Creates a tenant with its first administrator, who counts as its first member.</summary>
-    public async Task<Result<TenantCreation>> CreateAsync(string? name, TenantPlan plan, string? adminName, Actor actor, CancellationToken cancellationToken = default) =>
-        await CreateAsync(name, plan, adminName, null, actor, cancellationToken).ConfigureAwait(false);
-
-    /// <summary>Creates a tenant with its first administrator, who counts as its first member, and the administrator's e-mail address.</summary>
-    public async Task<Result<TenantCreation>> CreateAsync(string? name, TenantPlan plan, string? adminName, string? adminEmail, Actor actor, CancellationToken cancellationToken = default)
+    /// <remarks><paramref name="adminEmail"/> is where the platform's notices to the administrator go; optional.</remarks>
+    public async Task<Result<TenantCreation>> CreateAsync(string? name, TenantPlan plan, string? adminName, Actor actor, string? adminEmail = null, CancellationToken cancellationToken = default)
     {
         var settings = options.CurrentValue;
         var errors = new List<ValidationError>();
@@ -76,7 +73,7 @@ public sealed class TenantService(ITenantRepository tenants, ITenantContext tena
         {
             return Failure.Invalid(errors);
         }
-        var now = time.GetUtcNow();
+        var now = Instants.Now(time);
         var tenantId = EntityIds.New(EntityIds.TenantPrefix, now);
         var key = ApiKeys.Issue(tenantId);
         var tenant = new Tenant
@@ -128,7 +125,7 @@ public sealed class OperatorService(IOperatorRepository operators, TimeProvider 
         {
             return Failure.Invalid(errors);
         }
-        var now = time.GetUtcNow();
+        var now = Instants.Now(time);
         var key = ApiKeys.Issue(null);
         var created = new PlatformOperator { Id = EntityIds.New(EntityIds.OperatorPrefix, now), DisplayName = name!, ApiKeyId = key.KeyId, ApiKeyHash = key.Hash, CreatedAt = now };
         await operators.AddAsync(created, cancellationToken).ConfigureAwait(false);
@@ -172,7 +169,7 @@ public sealed class OperatorService(IOperatorRepository operators, TimeProvider 
                 DisplayName = "bootstrap",
                 ApiKeyId = keyId,
                 ApiKeyHash = hash,
-                CreatedAt = time.GetUtcNow(),
+                CreatedAt = Instants.Now(time),
             }, cancellationToken).ConfigureAwait(false);
         }
         catch (Exception)
@@ -201,11 +198,8 @@ public sealed class OperatorService(IOperatorRepository operators, TimeProvider 
 public sealed class MemberService(IMemberRepository members, ITenantRepository tenants, ITenantContext tenantContext, TimeProvider time, IOptionsMonitor<SmartECouponOptions> options)
 {
     /// <summary>Adds a member with a new key, within the plan's member limit.</summary>
-    public Task<Result<PersonCreation<Member>>> CreateAsync(string? displayName, MemberRole role, Actor actor, CancellationToken cancellationToken = default) =>
-        CreateAsync(displayName, role, null, actor, cancellationToken);
-
-    /// <summary>Adds a member with a new key and an e-mail address for the platform's notices, within the plan's member limit.</summary>
-    public async Task<Result<PersonCreation<Member>>> CreateAsync(string? displayName, MemberRole role, string? email, Actor actor, CancellationToken cancellationToken = default)
+    /// <remarks><paramref name="email"/> is where the platform's notices to the member go; optional.</remarks>
+    public async Task<Result<PersonCreation<Member>>> CreateAsync(string? displayName, MemberRole role, Actor actor, string? email = null, CancellationToken cancellationToken = default)
     {
         var tenantId = tenantContext.RequireTenantId();
         var settings = options.CurrentValue;
@@ -221,7 +215,7 @@ public sealed class MemberService(IMemberRepository members, ITenantRepository t
             return Failure.Invalid(errors);
         }
         var tenant = await tenants.FindAsync(tenantId, cancellationToken).ConfigureAwait(false) ?? throw new TenantNotSetException($"Tenant {tenantId} does not exist.");
-        var now = time.GetUtcNow();
+        var now = Instants.Now(time);
         var key = ApiKeys.Issue(tenantId);
         var member = new Member { TenantId = tenantId, Id = EntityIds.New(EntityIds.MemberPrefix, now), DisplayName = name!, Role = role, ApiKeyId = key.KeyId, ApiKeyHash = key.Hash, CreatedAt = now, Email = checkedEmail };
         var audit = AuditEntry.Create(tenantId, actor, AuditActions.MemberCreated, AuditTargets.Member, member.Id, now);
@@ -242,7 +236,7 @@ public sealed class MemberService(IMemberRepository members, ITenantRepository t
     public async Task<Result<bool>> RemoveAsync(string memberId, Actor actor, CancellationToken cancellationToken = default)
     {
         var tenantId = tenantContext.RequireTenantId();
-        var audit = AuditEntry.Create(tenantId, actor, AuditActions.MemberDeleted, AuditTargets.Member, memberId, time.GetUtcNow());
+        var audit = AuditEntry.Create(tenantId, actor, AuditActions.MemberDeleted, AuditTargets.Member, memberId, Instants.Now(time));
         return await members.RemoveAsync(memberId, audit, cancellationToken).ConfigureAwait(false) ? true : Failure.NotFound;
     }
 
@@ -251,7 +245,7 @@ public sealed class MemberService(IMemberRepository members, ITenantRepository t
     {
         var tenantId = tenantContext.RequireTenantId();
         var key = ApiKeys.Issue(tenantId);
-        var audit = AuditEntry.Create(tenantId, actor, AuditActions.MemberKeyRotated, AuditTargets.Member, memberId, time.GetUtcNow());
+        var audit = AuditEntry.Create(tenantId, actor, AuditActions.MemberKeyRotated, AuditTargets.Member, memberId, Instants.Now(time));
         return await members.ReplaceKeyAsync(memberId, key.KeyId, key.Hash, audit, cancellationToken).ConfigureAwait(false) ? key.Key : Failure.NotFound;
     }
 }

@@ -132,7 +132,7 @@ public sealed class ThemeService(Storage.ITenantSettingsRepository settings, ITe
         {
             return theme;
         }
-        var audit = AuditEntry.Create(tenantId, actor, AuditActions.ThemeUpdated, AuditTargets.Tenant, tenantId, time.GetUtcNow());
+        var audit = AuditEntry.Create(tenantId, actor, AuditActions.ThemeUpdated, AuditTargets.Tenant, tenantId, Instants.Now(time));
         await settings.SaveThemeAsync(theme.Value, audit, cancellationToken).ConfigureAwait(false);
         return theme;
     }
