@@ -1,10 +1,18 @@
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Diagnostics;
+using Microsoft.Net.Http.Headers;
+using OpenTelemetry.Metrics;
+using OpenTelemetry.Resources;
+using OpenTelemetry.Trace;
+using Scalar.AspNetCore;
 using SmartECoupon;
+using SmartECoupon.Operations;
+using SmartECoupon.Retention;
 using SmartECoupon.Storage.EfCore;
 using SmartECoupon.Tenancy;
 using SmartECoupon.Validation;
 using SmartECoupon.WebHost.Api;
+using SmartECoupon.WebHost.Operations;
 
 namespace SmartECoupon.WebHost;
 
@@ -14,7 +22,10 @@ internal static class HostSetup
     /// <summary>The configuration key of the first operator's key (<c>SmartECoupon__Bootstrap__OperatorApiKey</c>).</summary>
     public const string BootstrapKeySetting = "SmartECoupon:Bootstrap:OperatorApiKey";
 
-    /// <summary>Registers SmartECoupon with the EF Core adapter, both configured from the <c>SmartECoupon</c> section, and the API's plumbing.</summary>
+    /// <summary>The largest request body: a CSV import (16 MB) with room to spare.</summary>
+    public const long MaxRequestBodyBytes = 20L * 1024 * 1024;
+
+    /// <summary>Registers SmartECoupon with the EF Core adapter, both configured from the <c>SmartECoupon</c> section, and the host's plumbing.</summary>
     public static WebApplicationBuilder AddSmartECouponHost(this WebApplicationBuilder builder)
     {
         var section = builder.Configuration.GetSection(SmartECouponOptions.SectionName);
@@ -35,32 +46,81 @@ internal static class HostSetup
             options.Backups.Folder = Path.Combine(builder.Environment.ContentRootPath, options.Backups.Folder);
             options.Uploads.Folder = Path.Combine(builder.Environment.ContentRootPath, options.Uploads.Folder);
         });
+        builder.Services.Configure<HostOperationsOptions>(builder.Configuration.GetSection(HostOperationsOptions.SectionName));
 
+        builder.WebHost.ConfigureKestrel(kestrel => kestrel.Limits.MaxRequestBodySize = MaxRequestBodyBytes);
         builder.Services.ConfigureHttpJsonOptions(o => ApiJson.Configure(o.SerializerOptions));
         builder.Services.AddProblemDetails();
         builder.Services.AddExceptionHandler<ApiExceptionHandler>();
         builder.Services.AddAuthentication(ApiKeyAuthenticationHandler.SchemeName)
             .AddScheme<AuthenticationSchemeOptions, ApiKeyAuthenticationHandler>(ApiKeyAuthenticationHandler.SchemeName, null);
         builder.Services.AddAuthorization(ApiPolicies.Add);
+        builder.Services.AddOpenApi(o => o.AddDocumentTransformer((document, _, _) =>
+        {
+            document.Info.Title = "SmartECoupon API";
+            document.Info.Description = "The sample host's HTTP contract: multi-tenant digital coupons. Authenticate with `Authorization: Bearer <apiKey>`.";
+            return Task.CompletedTask;
+        }));
+        builder.Services.AddHttpClient();
+
+        // Operations: health per component, the alert hook, background jobs, the status page, metrics and traces.
+        builder.Services.AddHostHealthChecks();
+        builder.Services.AddSingleton<JobHeartbeats>();
+        builder.Services.AddSingleton<IMailSender, MailSender>();
+        builder.Services.AddSingleton<StatusReader>();
+        builder.Services.AddHostedService<CodeJobWorker>();
+        builder.Services.AddHostedService<DailyBackupJob>();
+        builder.Services.AddHostedService<RetentionJob>();
+        builder.Services.AddHostedService<AvailabilityProbe>();
+        builder.Services.AddHostedService<OutboxSender>();
+        builder.Services.AddOpenTelemetry()
+            .ConfigureResource(resource => resource.AddService("SmartECoupon.WebHost"))
+            .WithMetrics(metrics => metrics
+                .AddAspNetCoreInstrumentation()
+                .AddRuntimeInstrumentation()
+                .AddMeter(SmartECouponMetrics.MeterName)
+                .AddPrometheusExporter())
+            .WithTracing(tracing =>
+            {
+                tracing.AddAspNetCoreInstrumentation(o => o.EnrichWithHttpRequest = (activity, request) =>
+                {
+                    // Paths hold ticket tokens and codes: traces keep the route's pattern, never the path itself.
+                    var route = (request.HttpContext.GetEndpoint() as RouteEndpoint)?.RoutePattern.RawText;
+                    activity.SetTag("url.path", route ?? "(unmatched)");
+                    activity.SetTag("url.query", null);
+                });
+                if (!string.IsNullOrEmpty(builder.Configuration["OTEL_EXPORTER_OTLP_ENDPOINT"]))
+                {
+                    tracing.AddOtlpExporter();
+                }
+            });
         return builder;
     }
 
     /// <summary>Runs a command-line command instead of the server. Returns whether one ran.</summary>
-    /// <remarks><c>migrate</c>: applies the database migrations and exits (the documented way to migrate without serving).</remarks>
     public static async Task<bool> RunCommandAsync(this WebApplication app, string[] args)
     {
         if (args.Length == 0 || args[0].StartsWith('-'))
         {
             return false;
         }
+        var services = app.Services;
         switch (args[0])
         {
             case "migrate":
-                await app.Services.GetRequiredService<SmartECouponStorage>().MigrateAsync();
+                await services.GetRequiredService<SmartECouponStorage>().MigrateAsync();
                 Console.WriteLine("The database is up to date.");
                 return true;
+            case "restore" when args.Length >= 2:
+                await services.GetRequiredService<SmartECouponStorage>().MigrateAsync();
+                Environment.ExitCode = await HostCommands.RestoreAsync(services, args[1]);
+                return true;
+            case "probe":
+                await services.GetRequiredService<SmartECouponStorage>().MigrateAsync();
+                Environment.ExitCode = await HostCommands.ProbeAsync(services, args, app.Lifetime.ApplicationStopping);
+                return true;
             default:
-                Console.Error.WriteLine($"Unknown command '{args[0]}'. Commands: migrate.");
+                Console.Error.WriteLine($"Unknown command '{string.Join(' ', args)}'. Commands: migrate; restore <backupId>; probe --target <url> [--interval <seconds>] [--rounds <n>].");
                 Environment.ExitCode = 2;
                 return true;
         }
@@ -73,6 +133,8 @@ internal static class HostSetup
     public static async Task PrepareStorageAsync(this WebApplication app)
     {
         await app.Services.GetRequiredService<SmartECouponStorage>().MigrateAsync(app.Lifetime.ApplicationStopping);
+        // A restore may have brought back tenants purged since its backup: the purges are applied again before serving.
+        await app.Services.GetRequiredService<TenantPurgeService>().ReapplyLedgerAsync(app.Lifetime.ApplicationStopping);
         var generated = await app.Services.GetRequiredService<OperatorService>()
             .EnsureBootstrapOperatorAsync(app.Configuration[BootstrapKeySetting], app.Lifetime.ApplicationStopping);
         if (generated is not null)
@@ -85,7 +147,14 @@ internal static class HostSetup
     /// <summary>Maps the endpoints.</summary>
     public static WebApplication MapSmartECouponHost(this WebApplication app)
     {
+        var development = app.Environment.IsDevelopment() || app.Environment.IsEnvironment("Testing");
         app.UseExceptionHandler();
+        if (!development)
+        {
+            app.UseHsts();
+            app.UseHttpsRedirection();
+        }
+        app.Use(SecurityHeaders);
         app.UseStatusCodePages();
         app.UseAuthentication();
         app.UseMiddleware<TenantRequestMiddleware>();
@@ -95,12 +164,43 @@ internal static class HostSetup
         TenancyEndpoints.Map(api);
         CouponEndpoints.Map(api, app);
         RedemptionEndpoints.Map(api);
+        TenantDataEndpoints.Map(api);
+        OperationsEndpoints.Map(api);
 
-        // Liveness: 200 while the process runs.
-        app.MapGet("/healthz", () => TypedResults.Ok(new { status = "ok" }))
-            .WithName("Healthz")
-            .ExcludeFromDescription();
+        // Liveness: 200 while the process runs. Readiness: each component named, 503 when one fails.
+        app.MapGet("/healthz", () => TypedResults.Ok(new { status = "ok" })).ExcludeFromDescription();
+        app.MapReadiness();
+        StatusPage.Map(app);
+        app.MapOpenApi();
+        app.MapPrometheusScrapingEndpoint("/metrics");
+        if (app.Environment.IsDevelopment())
+        {
+            app.MapScalarApiReference();
+        }
         return app;
+    }
+
+    /// <summary>
+    /// Headers on every answer: no MIME sniffing, no framing, no referrer (page URLs hold ticket tokens), and a strict
+    /// content security policy unless the endpoint set its own (coupon images are sandboxed).
+    /// </summary>
+    private static async Task SecurityHeaders(HttpContext context, RequestDelegate next)
+    {
+        context.Response.OnStarting(() =>
+        {
+            var headers = context.Response.Headers;
+            headers[HeaderNames.XContentTypeOptions] = "nosniff";
+            headers[HeaderNames.XFrameOptions] = "DENY";
+            headers["Referrer-Policy"] = "no-referrer";
+            headers["Cross-Origin-Opener-Policy"] = "same-origin";
+            if (!headers.ContainsKey(HeaderNames.ContentSecurityPolicy) && !context.Request.Path.StartsWithSegments("/scalar", StringComparison.Ordinal))
+            {
+                headers[HeaderNames.ContentSecurityPolicy] =
+                    "default-src 'self'; img-src 'self' data:; style-src 'self' 'unsafe-inline'; object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'";
+            }
+            return Task.CompletedTask;
+        });
+        await next(context);
     }
 }
 

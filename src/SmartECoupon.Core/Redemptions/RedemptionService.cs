@@ -98,6 +98,9 @@ public sealed partial class RedemptionService(
         try
         {
             var outcome = await ExecuteAsync(prepared.Value, request, actor, channel, idempotent, cancellationToken).ConfigureAwait(false);
+            SmartECoupon.Operations.SmartECouponMetrics.RedemptionDecided(
+                outcome.Kind switch { RedemptionOutcomeKind.Redeemed => "redeemed", RedemptionOutcomeKind.Refused => "refused", _ => "not_found" },
+                channel == RedemptionChannel.Page ? "page" : "api");
             var response = idempotent?.Render(outcome);
             if (idempotent is not null && outcome.Kind != RedemptionOutcomeKind.Redeemed)
             {

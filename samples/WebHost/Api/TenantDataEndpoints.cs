@@ -1,0 +1,161 @@
+using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.Net.Http.Headers;
+using SmartECoupon.Auditing;
+using SmartECoupon.Coupons;
+using SmartECoupon.Portability;
+using SmartECoupon.Storage;
+using SmartECoupon.Tenancy;
+using SmartECoupon.Validation;
+
+namespace SmartECoupon.WebHost.Api;
+
+/// <summary>A tenant's settings, code jobs, exports and imports, and audit log.</summary>
+internal static class TenantDataEndpoints
+{
+    public static void Map(RouteGroupBuilder api)
+    {
+        var settings = api.MapGroup("/settings").RequireAuthorization(ApiPolicies.Admin).WithTags("Settings");
+        settings.MapGet("/theme", GetThemeAsync);
+        settings.MapPut("/theme", PutThemeAsync);
+
+        api.MapGet("/jobs/{id}", GetJobAsync).RequireAuthorization(ApiPolicies.Admin).WithTags("Coupons");
+
+        var exports = api.MapGroup("/exports").RequireAuthorization(ApiPolicies.Admin).WithTags("Portability");
+        exports.MapGet("/all.zip", ExportBundleAsync);
+        exports.MapGet("/{file}", ExportAsync);
+        api.MapPost("/imports/coupons", ImportCouponsAsync).RequireAuthorization(ApiPolicies.Admin).WithTags("Portability");
+
+        api.MapGet("/audit-log", ListAuditAsync).RequireAuthorization(ApiPolicies.Admin).WithTags("Audit");
+    }
+
+    private static async Task<Ok<ThemeResponse>> GetThemeAsync(HttpContext context, ThemeService themes) =>
+        TypedResults.Ok(ThemeResponse.From(await themes.GetAsync(context.RequestAborted)));
+
+    private static async Task<Results<Ok<ThemeResponse>, ProblemHttpResult>> PutThemeAsync(HttpContext context, ThemeService themes)
+    {
+        var (body, problem) = await JsonBody.ReadAsync(context);
+        if (body is null)
+        {
+            return (ProblemHttpResult)problem!;
+        }
+        using (body)
+        {
+            var errors = new List<ValidationError>();
+            var draft = new TenantThemeDraft
+            {
+                PrimaryColor = body.String("primaryColor", errors),
+                ButtonTextColor = body.String("buttonTextColor", errors),
+                BackgroundColor = body.String("backgroundColor", errors),
+                TextColor = body.String("textColor", errors),
+            };
+            if (errors.Count > 0)
+            {
+                return ApiProblem.Invalid(context, errors);
+            }
+            var updated = await themes.UpdateAsync(draft, Caller.ActorOf(context), context.RequestAborted);
+            return updated.Succeeded ? TypedResults.Ok(ThemeResponse.From(updated.Value)) : ApiProblem.From(context, updated.Failure);
+        }
+    }
+
+    private static async Task<Results<Ok<CodeJobResponse>, ProblemHttpResult>> GetJobAsync(string id, HttpContext context, CodeJobService jobs) =>
+        await jobs.FindAsync(id, context.RequestAborted) is { } job
+            ? TypedResults.Ok(CodeJobResponse.From(job, Caller.ZoneOf(context)))
+            : ApiProblem.NotFound(context);
+
+    private static async Task<IResult> ExportAsync(string file, HttpContext context, TenantDataExporter exporter)
+    {
+        if (!file.EndsWith(".csv", StringComparison.Ordinal) || !CsvDatasets.TryParse(file[..^4], out var dataset))
+        {
+            return ApiProblem.NotFound(context);
+        }
+        if (ReadOptions(context) is not { } options)
+        {
+            return EncodingProblem(context);
+        }
+        var prepared = await exporter.ExportAsync(dataset, options, context.RequestAborted);
+        if (!prepared.Succeeded)
+        {
+            return ApiProblem.From(context, prepared.Failure);
+        }
+        return new StreamedFile(prepared.Value.ContentType, prepared.Value.FileName, async body =>
+        {
+            await using var export = prepared.Value;
+            await export.WriteToAsync(body, context.RequestAborted);
+        });
+    }
+
+    private static async Task<IResult> ExportBundleAsync(HttpContext context, TenantDataExporter exporter)
+    {
+        if (ReadOptions(context) is not { } options)
+        {
+            return EncodingProblem(context);
+        }
+        var prepared = await exporter.ExportBundleAsync(options, context.RequestAborted);
+        if (!prepared.Succeeded)
+        {
+            return ApiProblem.From(context, prepared.Failure);
+        }
+        return new StreamedFile(CsvBundle.ContentType, prepared.Value.FileName, async body =>
+        {
+            await using var bundle = prepared.Value;
+            await bundle.WriteToAsync(body, context.RequestAborted);
+        });
+    }
+
+    private static async Task<Results<Ok<ImportResponse>, ProblemHttpResult>> ImportCouponsAsync(HttpContext context, CouponCsvImporter importer)
+    {
+        var imported = await importer.ImportAsync(context.Request.Body, Caller.ActorOf(context), context.RequestAborted);
+        return imported.Succeeded ? TypedResults.Ok(new ImportResponse(imported.Value.Imported, imported.Value.Encoding)) : ApiProblem.From(context, imported.Failure);
+    }
+
+    private static async Task<Results<Ok<ListResponse<AuditEntryResponse>>, ProblemHttpResult>> ListAuditAsync(HttpContext context, IAuditLog audit)
+    {
+        var zone = Caller.ZoneOf(context);
+        return await ApiPaging.ListAsync(context, page => audit.ListAsync(page, context.RequestAborted), a => AuditEntryResponse.From(a, zone));
+    }
+
+    private static CsvExportOptions? ReadOptions(HttpContext context)
+    {
+        if (!CsvExportOptions.TryParseEncoding(context.Request.Query["encoding"], out var encoding))
+        {
+            return null;
+        }
+        var headers = context.Request.Query["headers"].ToString();
+        return new CsvExportOptions { Encoding = encoding, JapaneseHeaders = string.Equals(headers, "ja", StringComparison.OrdinalIgnoreCase) };
+    }
+
+    private static ProblemHttpResult EncodingProblem(HttpContext context) =>
+        ApiProblem.Invalid(context, [FieldErrors.InvalidFormat("encoding", "utf-8 または shift_jis", "utf-8 or shift_jis")]);
+}
+
+/// <summary>A download written straight to the response body, so nothing is held in memory.</summary>
+internal sealed class StreamedFile(string contentType, string fileName, Func<Stream, Task> write) : IResult
+{
+    public async Task ExecuteAsync(HttpContext httpContext)
+    {
+        httpContext.Response.ContentType = contentType;
+        httpContext.Response.Headers[HeaderNames.ContentDisposition] = new ContentDispositionHeaderValue("attachment") { FileNameStar = fileName, FileName = fileName }.ToString();
+        httpContext.Response.Headers[HeaderNames.CacheControl] = "no-store";
+        httpContext.Response.Headers[HeaderNames.XContentTypeOptions] = "nosniff";
+        await write(httpContext.Response.Body);
+    }
+}
+
+internal sealed record ThemeResponse(string PrimaryColor, string ButtonTextColor, string BackgroundColor, string TextColor)
+{
+    public static ThemeResponse From(TenantTheme t) => new(t.PrimaryColor, t.ButtonTextColor, t.BackgroundColor, t.TextColor);
+}
+
+internal sealed record CodeJobResponse(string Id, string CouponId, string Status, int Requested, int Generated, string? Error, DateTimeOffset CreatedAt, DateTimeOffset UpdatedAt)
+{
+    public static CodeJobResponse From(CodeJob j, TimeZoneInfo zone) => new(j.Id, j.CouponId, ApiJson.NameOf(j.Status), j.Requested, j.Generated, j.Error,
+        TenantResponse.Local(j.CreatedAt, zone), TenantResponse.Local(j.UpdatedAt, zone));
+}
+
+internal sealed record ImportResponse(int Imported, string Encoding);
+
+internal sealed record AuditEntryResponse(string Id, DateTimeOffset At, string ActorKind, string ActorId, string Action, string TargetType, string TargetId)
+{
+    public static AuditEntryResponse From(AuditEntry a, TimeZoneInfo zone) =>
+        new(a.Id, TenantResponse.Local(a.At, zone), ApiJson.NameOf(a.ActorKind), a.ActorId, a.Action, a.TargetType, a.TargetId);
+}
