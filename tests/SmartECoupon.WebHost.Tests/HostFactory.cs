@@ -22,6 +22,9 @@ public abstract class HostFactory : WebApplicationFactory<Program>
     /// <summary>A folder of the factory's own: SQLite file, backups, uploads.</summary>
     public string Folder { get; } = Path.Combine(Path.GetTempPath(), "smartecoupon-host-tests", Guid.NewGuid().ToString("N"));
 
+    /// <summary>Where the host's outbox writes its e-mails.</summary>
+    public string MailFolder => Path.Combine(Folder, "mail");
+
     /// <summary>The first operator's key, given to the host through configuration.</summary>
     public string OperatorKey { get; } = ApiKeys.Issue(null).Key;
 
@@ -40,6 +43,7 @@ public abstract class HostFactory : WebApplicationFactory<Program>
         builder.UseSetting("SmartECoupon:Bootstrap:OperatorApiKey", OperatorKey);
         builder.UseSetting("SmartECoupon:Backups:Folder", Path.Combine(Folder, "backups"));
         builder.UseSetting("SmartECoupon:Uploads:Folder", Path.Combine(Folder, "uploads"));
+        builder.UseSetting("Host:Mail:PickupFolder", MailFolder);
     }
 
     /// <summary>A client that behaves as the contract asks: it retries a 429 after its Retry-After.</summary>
