@@ -1,0 +1,213 @@
+using System.Net;
+using System.Net.Http.Json;
+using System.Text.Json;
+using Npgsql;
+using SmartECoupon.Tenancy;
+
+namespace SmartECoupon.WebHost.Tests;
+
+/// <summary>
+/// The host binary in processes of its own: killed in the middle of a burst and restarted, and two instances on one
+/// PostgreSQL database.
+/// </summary>
+public sealed class ProcessTests : IAsyncLifetime
+{
+    private readonly string _folder = Path.Combine(Path.GetTempPath(), "smartecoupon-process-tests", Guid.NewGuid().ToString("N"));
+    private readonly string _operatorKey = ApiKeys.Issue(null).Key;
+    private readonly List<string> _databases = [];
+
+    public Task InitializeAsync()
+    {
+        Directory.CreateDirectory(_folder);
+        return Task.CompletedTask;
+    }
+
+    public async Task DisposeAsync()
+    {
+        Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
+        if (_databases.Count > 0)
+        {
+            NpgsqlConnection.ClearAllPools();
+            await using var admin = new NpgsqlConnection(Environment.GetEnvironmentVariable("SMARTECOUPON_TEST_POSTGRES"));
+            await admin.OpenAsync();
+            foreach (var database in _databases)
+            {
+                await using var drop = new NpgsqlCommand($"DROP DATABASE IF EXISTS {database} WITH (FORCE)", admin);
+                await drop.ExecuteNonQueryAsync();
+            }
+        }
+        try
+        {
+            Directory.Delete(_folder, recursive: true);
+        }
+        catch (IOException)
+        {
+        }
+    }
+
+    private async Task<Dictionary<string, string>> SettingsAsync(string provider)
+    {
+        var settings = new Dictionary<string, string>
+        {
+            ["SmartECoupon__Bootstrap__OperatorApiKey"] = _operatorKey,
+            ["SmartECoupon__Backups__Folder"] = Path.Combine(_folder, "backups"),
+            ["SmartECoupon__Uploads__Folder"] = Path.Combine(_folder, "uploads"),
+            // A request cut off by the crash holds its key this long before a retry may take it over.
+            ["SmartECoupon__Idempotency__InFlightLease"] = "00:00:02",
+            ["Host__Mail__PickupFolder"] = Path.Combine(_folder, "mail"),
+        };
+        if (provider == "Sqlite")
+        {
+            settings["ConnectionStrings__SmartECoupon"] = $"Data Source={Path.Combine(_folder, "smartecoupon.db")}";
+            return settings;
+        }
+        PostgreSqlHostFactory.SkipUnlessConfigured();
+        var admin = Environment.GetEnvironmentVariable("SMARTECOUPON_TEST_POSTGRES")!;
+        var database = "secproc_" + Guid.NewGuid().ToString("N")[..16];
+        await using (var connection = new NpgsqlConnection(admin))
+        {
+            await connection.OpenAsync();
+            await using var create = new NpgsqlCommand($"CREATE DATABASE {database}", connection);
+            await create.ExecuteNonQueryAsync();
+        }
+        _databases.Add(database);
+        settings["SmartECoupon__Storage__Provider"] = "PostgreSql";
+        settings["ConnectionStrings__SmartECoupon"] = new NpgsqlConnectionStringBuilder(admin) { Database = database }.ToString();
+        return settings;
+    }
+
+    private static async Task<(string AdminKey, string CouponId)> TenantWithCouponAsync(HostProcess host, string operatorKey, int? totalLimit)
+    {
+        using var op = host.Client(operatorKey);
+        var tenant = await (await op.PostAsJsonAsync("/api/v1/tenants", new { name = "crash test", plan = "premium", adminName = "admin" })).Content.ReadFromJsonAsync<JsonElement>();
+        var adminKey = tenant.GetProperty("admin").GetProperty("apiKey").GetString()!;
+        using var admin = host.Client(adminKey);
+        var coupon = await (await admin.PostAsJsonAsync("/api/v1/coupons", new { title = "t", benefit = "b", totalLimit, perUserLimit = 1 })).Content.ReadFromJsonAsync<JsonElement>();
+        var id = coupon.GetProperty("id").GetString()!;
+        Assert.Equal(HttpStatusCode.OK, (await admin.PostAsync(new Uri($"/api/v1/coupons/{id}/publish", UriKind.Relative), null)).StatusCode);
+        return (adminKey, id);
+    }
+
+    private static async Task<List<string>> TicketsAsync(HttpClient admin, string couponId, int count)
+    {
+        var tokens = new List<string>();
+        for (var i = 0; i < count; i++)
+        {
+            var ticket = await (await admin.PostAsJsonAsync($"/api/v1/coupons/{couponId}/tickets", new { userKey = $"user-{i}" })).Content.ReadFromJsonAsync<JsonElement>();
+            tokens.Add(ticket.GetProperty("token").GetString()!);
+        }
+        return tokens;
+    }
+
+    private static async Task<(HttpStatusCode? Status, string? Id)> RedeemAsync(HttpClient client, string token, string key)
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Post, new Uri("/api/v1/redemptions", UriKind.Relative)) { Content = JsonContent.Create(new { ticketToken = token }) };
+        request.Headers.Add("Idempotency-Key", key);
+        try
+        {
+            using var response = await client.SendAsync(request);
+            var body = await response.Content.ReadFromJsonAsync<JsonElement>();
+            return (response.StatusCode, response.StatusCode == HttpStatusCode.Created ? body.GetProperty("id").GetString() : body.GetProperty("code").GetString());
+        }
+        catch (Exception ex) when (ex is HttpRequestException or TaskCanceledException or IOException)
+        {
+            return (null, null); // the process died under the request
+        }
+    }
+
+    [SkippableTheory]
+    [InlineData("Sqlite")]
+    [InlineData("PostgreSql")]
+    public async Task A_host_killed_during_a_burst_loses_and_doubles_nothing_when_the_requests_are_replayed(string provider)
+    {
+        var settings = await SettingsAsync(provider);
+        string adminKey, couponId;
+        List<string> tokens;
+        (HttpStatusCode? Status, string? Id)[] first;
+        await using (var host = await HostProcess.StartAsync(_folder, settings))
+        {
+            (adminKey, couponId) = await TenantWithCouponAsync(host, _operatorKey, totalLimit: null);
+            using var admin = host.Client(adminKey);
+            tokens = await TicketsAsync(admin, couponId, 150);
+            var burst = tokens.Select((token, i) => RedeemAsync(admin, token, $"crash-{i}")).ToList();
+            await Task.Delay(150);
+            host.Kill();
+            first = await Task.WhenAll(burst);
+        }
+        Assert.True(first.Any(r => r.Status is null), "The kill should cut off some requests.");
+
+        await using (var restarted = await HostProcess.StartAsync(_folder, settings))
+        {
+            using var admin = restarted.Client(adminKey);
+            var replayed = new (HttpStatusCode? Status, string? Id)[tokens.Count];
+            for (var i = 0; i < tokens.Count; i++)
+            {
+                // A key left in flight by the crash answers 409 until its lease ends; a client retries it.
+                for (var attempt = 0; attempt < 40; attempt++)
+                {
+                    replayed[i] = await RedeemAsync(admin, tokens[i], $"crash-{i}");
+                    if (replayed[i].Id != "idempotency_key_in_flight")
+                    {
+                        break;
+                    }
+                    await Task.Delay(250);
+                }
+            }
+
+            Assert.All(replayed, r => Assert.Equal(HttpStatusCode.Created, r.Status));
+            for (var i = 0; i < tokens.Count; i++)
+            {
+                if (first[i].Status == HttpStatusCode.Created)
+                {
+                    Assert.Equal(first[i].Id, replayed[i].Id); // answered before the crash: the same redemption, not a second
+                }
+            }
+            Assert.Equal(tokens.Count, replayed.Select(r => r.Id).Distinct().Count());
+            var coupon = await admin.GetFromJsonAsync<JsonElement>($"/api/v1/coupons/{couponId}");
+            Assert.Equal(tokens.Count, coupon.GetProperty("redeemedCount").GetInt32());
+            var csv = await admin.GetStringAsync(new Uri("/api/v1/exports/redemptions.csv", UriKind.Relative));
+            Assert.Equal(tokens.Count, csv.Split("\r\n", StringSplitOptions.RemoveEmptyEntries).Length - 1);
+        }
+    }
+
+    [SkippableFact]
+    public async Task Two_instances_on_one_postgresql_hold_the_limits_together_and_take_one_daily_backup()
+    {
+        var settings = await SettingsAsync("PostgreSql");
+        settings["Host__SchedulerInterval"] = "00:00:01";
+        settings["SmartECoupon__Backups__DailyAt"] = "00:00";
+        settings["SmartECoupon__Backups__TimeZoneId"] = "UTC";
+        await using var first = await HostProcess.StartAsync(_folder, settings);
+        await using var second = await HostProcess.StartAsync(_folder, settings);
+
+        var (adminKey, couponId) = await TenantWithCouponAsync(first, _operatorKey, totalLimit: 50);
+        using var adminOne = first.Client(adminKey);
+        using var adminTwo = second.Client(adminKey);
+        var tokens = await TicketsAsync(adminOne, couponId, 300);
+        var start = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var answers = tokens.Select(async (token, i) =>
+        {
+            await start.Task;
+            return await RedeemAsync(i % 2 == 0 ? adminOne : adminTwo, token, $"two-{i}");
+        }).ToList();
+        start.SetResult();
+        var results = await Task.WhenAll(answers);
+
+        Assert.Equal(50, results.Count(r => r.Status == HttpStatusCode.Created));
+        Assert.Equal(250, results.Count(r => r.Id == "total_limit_reached"));
+        Assert.Equal(50, (await adminTwo.GetFromJsonAsync<JsonElement>($"/api/v1/coupons/{couponId}")).GetProperty("redeemedCount").GetInt32());
+
+        // Both instances look every second whether the daily backup is due: one of them takes it, once.
+        using var op = first.Client(_operatorKey);
+        var waited = System.Diagnostics.Stopwatch.StartNew();
+        JsonElement backups;
+        do
+        {
+            await Task.Delay(500);
+            backups = (await op.GetFromJsonAsync<JsonElement>("/api/v1/ops/backups")).GetProperty("items");
+        }
+        while (backups.GetArrayLength() == 0 && waited.Elapsed < TimeSpan.FromSeconds(60));
+        await Task.Delay(3000);
+        Assert.Equal(1, (await op.GetFromJsonAsync<JsonElement>("/api/v1/ops/backups")).GetProperty("items").GetArrayLength());
+    }
+}
