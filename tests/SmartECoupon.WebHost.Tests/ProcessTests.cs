@@ -210,4 +210,80 @@ public sealed class ProcessTests : IAsyncLifetime
         await Task.Delay(3000);
         Assert.Equal(1, (await op.GetFromJsonAsync<JsonElement>("/api/v1/ops/backups")).GetProperty("items").GetArrayLength());
     }
+
+    /// <summary>Runs a command of the host binary (<c>restore</c>, <c>probe</c>) to its end.</summary>
+    private async Task<(int ExitCode, string Output)> RunCommandAsync(IReadOnlyDictionary<string, string> settings, params string[] arguments)
+    {
+        var start = new System.Diagnostics.ProcessStartInfo("dotnet") { WorkingDirectory = _folder, RedirectStandardOutput = true, RedirectStandardError = true };
+        start.ArgumentList.Add(HostProcess.HostAssembly());
+        foreach (var argument in arguments)
+        {
+            start.ArgumentList.Add(argument);
+        }
+        start.ArgumentList.Add("--contentRoot");
+        start.ArgumentList.Add(_folder);
+        start.Environment["ASPNETCORE_ENVIRONMENT"] = "Testing";
+        foreach (var (key, value) in settings)
+        {
+            start.Environment[key] = value;
+        }
+        using var process = System.Diagnostics.Process.Start(start)!;
+        var output = process.StandardOutput.ReadToEndAsync();
+        var errors = process.StandardError.ReadToEndAsync();
+        await process.WaitForExitAsync();
+        return (process.ExitCode, await output + await errors);
+    }
+
+    [SkippableTheory]
+    [InlineData("Sqlite")]
+    [InlineData("PostgreSql")]
+    public async Task The_restore_command_brings_back_a_backup_and_checks_it(string provider)
+    {
+        var settings = await SettingsAsync(provider);
+        string adminKey, couponId, backupId;
+        await using (var host = await HostProcess.StartAsync(_folder, settings))
+        {
+            (adminKey, couponId) = await TenantWithCouponAsync(host, _operatorKey, totalLimit: null);
+            using var op = host.Client(_operatorKey);
+            var backup = await (await op.PostAsync(new Uri("/api/v1/ops/backups", UriKind.Relative), null)).Content.ReadFromJsonAsync<JsonElement>();
+            backupId = backup.GetProperty("id").GetString()!;
+            using var admin = host.Client(adminKey);
+            Assert.Equal(HttpStatusCode.OK, (await admin.PostAsync(new Uri($"/api/v1/coupons/{couponId}/pause", UriKind.Relative), null)).StatusCode);
+        }
+
+        var (exitCode, output) = await RunCommandAsync(settings, "restore", backupId);
+        Assert.True(exitCode == 0, output);
+        Assert.Contains("Integrity: ok", output, StringComparison.Ordinal);
+        Assert.Contains("Row counts: match", output, StringComparison.Ordinal);
+
+        await using (var restarted = await HostProcess.StartAsync(_folder, settings))
+        {
+            using var admin = restarted.Client(adminKey);
+            var coupon = await admin.GetFromJsonAsync<JsonElement>($"/api/v1/coupons/{couponId}");
+            Assert.Equal("published", coupon.GetProperty("status").GetString()); // as it was at the backup, before the pause
+        }
+        Assert.Equal(1, (await RunCommandAsync(settings, "restore", "bak_00000000000000000000000000")).ExitCode);
+    }
+
+    [SkippableFact]
+    public async Task The_probe_command_records_an_outage_of_an_instance_that_does_not_answer()
+    {
+        var settings = await SettingsAsync("Sqlite");
+        await using var host = await HostProcess.StartAsync(_folder, settings);
+        using (var listener = new System.Net.Sockets.TcpListener(IPAddress.Loopback, 0))
+        {
+            listener.Start();
+            var deadPort = ((IPEndPoint)listener.LocalEndpoint).Port;
+            listener.Stop();
+            var (exitCode, output) = await RunCommandAsync(settings, "probe", "--target", $"http://127.0.0.1:{deadPort}", "--interval", "1", "--rounds", "2");
+            Assert.True(exitCode == 0, output);
+            Assert.Contains("DOWN", output, StringComparison.Ordinal);
+        }
+        var (upExit, upOutput) = await RunCommandAsync(settings, "probe", "--target", host.Address.ToString(), "--interval", "1", "--rounds", "1");
+        Assert.True(upExit == 0 && upOutput.Contains(" up", StringComparison.Ordinal), upOutput);
+
+        using var op = host.Client(_operatorKey);
+        var report = await op.GetFromJsonAsync<JsonElement>("/api/v1/ops/availability");
+        Assert.Equal(1, report.GetProperty("outagesIgnored").GetInt32()); // seconds long: recorded, under the 5-minute rule
+    }
 }

@@ -168,6 +168,46 @@ public abstract class TenancyContract(HostFactory factory) : HostContract(factor
     }
 }
 
+public abstract class ConcurrencyContract(HostFactory factory) : HostContract(factory)
+{
+    [SkippableFact]
+    public async Task A_tenant_over_its_plan_s_concurrent_requests_gets_429_with_retry_after_and_a_retrying_client_gets_through()
+    {
+        var tenant = await NewTenantAsync("free"); // 4 concurrent requests
+        using var admin = Client(tenant.AdminKey);
+        var coupon = (await SendAsync(admin, HttpMethod.Post, "/api/v1/coupons", new { title = "t", benefit = "b" })).Text("id");
+        await SendAsync(admin, HttpMethod.Post, $"/api/v1/coupons/{coupon}/codes", new { count = 10_000 });
+        using var raw = Factory.RawClient(tenant.AdminKey);
+
+        // Four downloads the client does not read yet: each request stays in progress, holding its place.
+        var open = new List<HttpResponseMessage>();
+        for (var i = 0; i < 4; i++)
+        {
+            open.Add(await raw.GetAsync(new Uri("/api/v1/exports/codes.csv", UriKind.Relative), HttpCompletionOption.ResponseHeadersRead));
+        }
+        using (var refused = await raw.GetAsync(new Uri("/api/v1/stores", UriKind.Relative)))
+        {
+            Assert.Equal(HttpStatusCode.TooManyRequests, refused.StatusCode);
+            Assert.True(refused.Headers.RetryAfter?.Delta >= TimeSpan.FromSeconds(1));
+            Assert.Equal("too_many_concurrent_requests", (await ReadAsync(refused)).Code);
+        }
+
+        // A client that retries after Retry-After gets through once the downloads are read.
+        var retrying = admin.GetAsync(new Uri("/api/v1/stores", UriKind.Relative));
+        foreach (var response in open)
+        {
+            await response.Content.ReadAsByteArrayAsync();
+            response.Dispose();
+        }
+        using var through = await retrying;
+        Assert.Equal(HttpStatusCode.OK, through.StatusCode);
+    }
+}
+
+public sealed class SqliteConcurrencyContract(SqliteHostFactory factory) : ConcurrencyContract(factory), IClassFixture<SqliteHostFactory>;
+
+public sealed class PostgreSqlConcurrencyContract(PostgreSqlHostFactory factory) : ConcurrencyContract(factory), IClassFixture<PostgreSqlHostFactory>;
+
 public sealed class SqliteTenancyContract(SqliteHostFactory factory) : TenancyContract(factory), IClassFixture<SqliteHostFactory>;
 
 public sealed class PostgreSqlTenancyContract(PostgreSqlHostFactory factory) : TenancyContract(factory), IClassFixture<PostgreSqlHostFactory>;
