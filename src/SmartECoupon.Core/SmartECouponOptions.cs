@@ -45,6 +45,9 @@ public sealed class SmartECouponOptions
     /// <summary>Uploaded files.</summary>
     public UploadOptions Uploads { get; } = new();
 
+    /// <summary>Sign-in to admin screens: lockout and password length.</summary>
+    public SignInOptions SignIn { get; } = new();
+
     /// <summary>The brute-force guard on code and token look-ups.</summary>
     public SmartECoupon.Redemptions.LookupGuardOptions LookupGuard { get; } = new();
 

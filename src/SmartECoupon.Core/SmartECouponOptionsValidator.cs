@@ -84,6 +84,10 @@ internal sealed class SmartECouponOptionsValidator : IValidateOptions<SmartECoup
             }
         }
 
+        if (options.SignIn.MaxFailures < 1 || options.SignIn.Lockout <= TimeSpan.Zero || options.SignIn.MinPasswordLength is < 8 or > 128)
+        {
+            failures.Add("SignIn: MaxFailures must be at least 1, Lockout positive, MinPasswordLength between 8 and 128.");
+        }
         if (options.LookupGuard.MaxFailures < 1 || options.LookupGuard.Window <= TimeSpan.Zero)
         {
             failures.Add("LookupGuard: MaxFailures must be at least 1 and Window positive.");

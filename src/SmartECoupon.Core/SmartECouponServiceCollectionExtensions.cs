@@ -35,6 +35,7 @@ public static class SmartECouponServiceCollectionExtensions
         services.TryAddSingleton<TenantService>();
         services.TryAddSingleton<OperatorService>();
         services.TryAddSingleton<MemberService>();
+        services.TryAddSingleton<MemberSignInService>();
         services.TryAddSingleton<ApiKeyAuthenticator>();
         services.TryAddSingleton<SmartECoupon.Stores.StoreService>();
         services.TryAddSingleton<CouponService>();

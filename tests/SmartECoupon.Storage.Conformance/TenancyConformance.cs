@@ -49,6 +49,49 @@ public abstract class TenancyConformance(IStorageHarness harness) : ConformanceT
     }
 
     [SkippableFact]
+    public async Task A_member_signs_in_by_id_across_tenants_and_is_locked_out_after_five_failures()
+    {
+        var tenant = await NewTenantAsync();
+        var signIn = Get<MemberSignInService>();
+        Member staff;
+        using (In(tenant))
+        {
+            staff = (await Get<MemberService>().CreateAsync("受付", MemberRole.Staff, tenant.Admin)).Value!.Person;
+            Assert.True((await signIn.SetPasswordHashAsync(staff.Id, "HASH-1", tenant.Admin)).Succeeded);
+        }
+
+        using (NoTenant())
+        {
+            var candidate = await signIn.FindAsync(staff.Id);
+            Assert.NotNull(candidate);
+            Assert.Equal((tenant.Id, "HASH-1"), (candidate.Tenant.Id, candidate.Member.PasswordHash));
+            Assert.Null(await signIn.FindAsync("mem_00000000000000000000000000"));
+            Assert.Null(await signIn.FindAsync("not an id"));
+
+            for (var i = 1; i < 5; i++)
+            {
+                Assert.Null(await signIn.RecordFailureAsync(candidate));
+            }
+            var lockedUntil = await signIn.RecordFailureAsync(candidate);
+            Assert.NotNull(lockedUntil);
+            Assert.Equal(lockedUntil, signIn.LockedUntil((await signIn.FindAsync(staff.Id))!));
+
+            await signIn.RecordSuccessAsync(candidate);
+            Assert.Null(signIn.LockedUntil((await signIn.FindAsync(staff.Id))!));
+        }
+        Assert.Equal(1, await CountAsync(StoredRows.AuditEntries, tenant) - 3); // tenant, member and password before the sign-in
+
+        using (In(tenant))
+        {
+            Assert.True((await Get<MemberService>().RemoveAsync(staff.Id, tenant.Admin)).Succeeded);
+        }
+        using (NoTenant())
+        {
+            Assert.Null(await signIn.FindAsync(staff.Id));
+        }
+    }
+
+    [SkippableFact]
     public async Task A_member_gets_a_key_of_their_own_which_stops_working_when_removed_or_rotated()
     {
         var tenant = await NewTenantAsync();

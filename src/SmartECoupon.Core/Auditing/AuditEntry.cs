@@ -118,6 +118,8 @@ public static class AuditActions
     public const string MemberDeleted = "member.deleted";
     /// <summary>A member's key was rotated.</summary>
     public const string MemberKeyRotated = "member.key_rotated";
+    /// <summary>A member set their password.</summary>
+    public const string MemberPasswordSet = "member.password_set";
     /// <summary>A member signed in on the admin pages.</summary>
     public const string MemberSignedIn = "member.signed_in";
     /// <summary>A store was created.</summary>

@@ -86,6 +86,18 @@ public interface IMemberRepository
 
     /// <summary>Replaces a member's key; the old key stops working at once.</summary>
     Task<bool> ReplaceKeyAsync(string memberId, string keyId, byte[] keyHash, AuditEntry audit, CancellationToken cancellationToken = default);
+
+    /// <summary>Sets a member's password hash (and clears failures and lockout), with its audit entry.</summary>
+    Task<bool> SetPasswordHashAsync(string memberId, string passwordHash, AuditEntry audit, CancellationToken cancellationToken = default);
+
+    /// <summary>
+    /// Counts a failed sign-in in one guarded statement; the <paramref name="maxFailures"/>-th locks the member until
+    /// <paramref name="now"/> + <paramref name="lockout"/> and starts the count again. Returns the member as it stands.
+    /// </summary>
+    Task<Member?> RecordSignInFailureAsync(string memberId, DateTimeOffset now, int maxFailures, TimeSpan lockout, CancellationToken cancellationToken = default);
+
+    /// <summary>Records a good sign-in: clears the failures, and writes the audit entry.</summary>
+    Task RecordSignInAsync(string memberId, AuditEntry audit, CancellationToken cancellationToken = default);
 }
 
 /// <summary>The current tenant's stores.</summary>
@@ -287,6 +299,9 @@ public interface IRedemptionRepository
 
     /// <summary>Lists redemptions, oldest first.</summary>
     Task<Page<Redemption>> ListAsync(PageRequest page, CancellationToken cancellationToken = default);
+
+    /// <summary>The latest live (not voided) redemption of a ticket, or <see langword="null"/>.</summary>
+    Task<Redemption?> FindLastLiveForTicketAsync(string ticketId, CancellationToken cancellationToken = default);
 }
 
 /// <summary>The current tenant's idempotency records.</summary>
@@ -337,6 +352,9 @@ public interface ITenantDirectory
 
     /// <summary>The tenant of the coupon <paramref name="couponId"/>, or <see langword="null"/>.</summary>
     Task<string?> FindTenantOfCouponAsync(string couponId, CancellationToken cancellationToken = default);
+
+    /// <summary>The tenant of the member <paramref name="memberId"/>, for signing in with a member id; or <see langword="null"/>.</summary>
+    Task<string?> FindTenantOfMemberAsync(string memberId, CancellationToken cancellationToken = default);
 }
 
 /// <summary>Code jobs. Adding and finding work in the current tenant; claiming is operator-wide (workers serve every tenant).</summary>

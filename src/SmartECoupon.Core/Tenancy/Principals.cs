@@ -47,6 +47,18 @@ public sealed record Member
     /// <summary>Where the platform's notices to this member go (maintenance), when the tenant gave an address.</summary>
     public string? Email { get; init; }
 
+    /// <summary>
+    /// The hash of the member's password for the admin screens (the host's password hasher writes and reads it; the
+    /// library never sees a password), or <see langword="null"/> when none is set.
+    /// </summary>
+    public string? PasswordHash { get; init; }
+
+    /// <summary>Failed sign-ins since the last good one or the last lockout.</summary>
+    public int FailedSignIns { get; init; }
+
+    /// <summary>Until when sign-in is refused after too many failures.</summary>
+    public DateTimeOffset? LockedUntil { get; init; }
+
     /// <summary>The principal role this member acts in.</summary>
     public PrincipalRole PrincipalRole => Role == MemberRole.Admin ? PrincipalRole.Admin : PrincipalRole.Staff;
 }

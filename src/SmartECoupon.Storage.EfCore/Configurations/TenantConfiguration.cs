@@ -49,6 +49,7 @@ internal sealed class MemberConfiguration : IEntityTypeConfiguration<MemberRow>
         builder.Property(m => m.ApiKeyId).HasMaxLength(32);
         builder.Property(m => m.ApiKeyHash).HasMaxLength(32);
         builder.Property(m => m.Email).HasMaxLength(254);
+        builder.Property(m => m.PasswordHash).HasMaxLength(200);
         builder.HasIndex(m => new { m.TenantId, m.ApiKeyId }).IsUnique();
         builder.HasOne<TenantRow>().WithMany().HasForeignKey(m => m.TenantId).OnDelete(DeleteBehavior.Restrict);
     }

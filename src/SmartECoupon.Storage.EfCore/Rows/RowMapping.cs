@@ -72,6 +72,9 @@ internal static class RowMapping
         ApiKeyHash = member.ApiKeyHash,
         CreatedAt = member.CreatedAt,
         Email = member.Email,
+        PasswordHash = member.PasswordHash,
+        FailedSignIns = member.FailedSignIns,
+        LockedUntil = member.LockedUntil,
     };
 
     public static Member ToDomain(MemberRow row) => new()
@@ -84,6 +87,9 @@ internal static class RowMapping
         ApiKeyHash = row.ApiKeyHash,
         CreatedAt = row.CreatedAt,
         Email = row.Email,
+        PasswordHash = row.PasswordHash,
+        FailedSignIns = row.FailedSignIns,
+        LockedUntil = row.LockedUntil,
     };
 
     public static StoreRow ToRow(Store store) => new()

@@ -46,6 +46,9 @@ internal sealed class MemberRow : ITenantRow
     public byte[] ApiKeyHash { get; set; } = [];
     public DateTimeOffset CreatedAt { get; set; }
     public string? Email { get; set; }
+    public string? PasswordHash { get; set; }
+    public int FailedSignIns { get; set; }
+    public DateTimeOffset? LockedUntil { get; set; }
 }
 
 internal sealed class StoreRow : ITenantRow
@@ -160,6 +163,7 @@ internal static class DirectoryKinds
 {
     public const string TicketToken = "ticket_token";
     public const string Coupon = "coupon";
+    public const string Member = "member";
 }
 
 /// <summary>

@@ -21,12 +21,7 @@ internal sealed class EfCouponRepository(SmartECouponDbContextFactory factory) :
         await using var txScope = tx.ConfigureAwait(false);
         db.Coupons.Add(RowMapping.ToRow(coupon));
         db.AuditEntries.Add(Audit(audit));
-        db.Directory.Add(new DirectoryRow
-        {
-            HandleHash = CrossTenantAccess.HandleHash(DirectoryKinds.Coupon, coupon.Id),
-            Kind = DirectoryKinds.Coupon,
-            OwnerTenantId = CurrentTenant,
-        });
+        db.Directory.Add(CrossTenantAccess.DirectoryEntry(DirectoryKinds.Coupon, coupon.Id, CurrentTenant));
         try
         {
             await db.SaveChangesAsync(cancellationToken).ConfigureAwait(false);
@@ -57,12 +52,7 @@ internal sealed class EfCouponRepository(SmartECouponDbContextFactory factory) :
         foreach (var coupon in coupons)
         {
             db.Coupons.Add(RowMapping.ToRow(coupon));
-            db.Directory.Add(new DirectoryRow
-            {
-                HandleHash = CrossTenantAccess.HandleHash(DirectoryKinds.Coupon, coupon.Id),
-                Kind = DirectoryKinds.Coupon,
-                OwnerTenantId = tenantId,
-            });
+            db.Directory.Add(CrossTenantAccess.DirectoryEntry(DirectoryKinds.Coupon, coupon.Id, tenantId));
         }
         db.AuditEntries.AddRange(audit.Select(Audit));
         try
@@ -228,12 +218,7 @@ internal sealed class EfTicketRepository(SmartECouponDbContextFactory factory) :
                 TicketId = candidate.Id,
                 CreatedAt = candidate.CreatedAt,
             });
-            db.Directory.Add(new DirectoryRow
-            {
-                HandleHash = CrossTenantAccess.HandleHash(DirectoryKinds.TicketToken, candidate.Token),
-                Kind = DirectoryKinds.TicketToken,
-                OwnerTenantId = CurrentTenant,
-            });
+            db.Directory.Add(CrossTenantAccess.DirectoryEntry(DirectoryKinds.TicketToken, candidate.Token, CurrentTenant));
             db.AuditEntries.Add(Audit(audit));
             await db.SaveChangesAsync(cancellationToken).ConfigureAwait(false);
             await db.Coupons.Where(c => c.Id == candidate.CouponId)

@@ -22,6 +22,7 @@ internal sealed class EfTenantRepository(SmartECouponDbContextFactory factory, C
         row.MemberCount = 1; // the first administrator
         db.Tenants.Add(row);
         db.Members.Add(RowMapping.ToRow(firstAdmin));
+        db.Directory.Add(CrossTenantAccess.DirectoryEntry(DirectoryKinds.Member, firstAdmin.Id, tenant.Id));
         db.AuditEntries.Add(Audit(audit));
         await db.SaveChangesAsync(cancellationToken).ConfigureAwait(false);
         await tx.CommitAsync(cancellationToken).ConfigureAwait(false);
@@ -139,6 +140,7 @@ internal sealed class EfMemberRepository(SmartECouponDbContextFactory factory) :
             return false;
         }
         db.Members.Add(RowMapping.ToRow(member));
+        db.Directory.Add(CrossTenantAccess.DirectoryEntry(DirectoryKinds.Member, member.Id, CurrentTenant));
         db.AuditEntries.Add(Audit(audit));
         await db.SaveChangesAsync(cancellationToken).ConfigureAwait(false);
         await tx.CommitAsync(cancellationToken).ConfigureAwait(false);
@@ -178,6 +180,8 @@ internal sealed class EfMemberRepository(SmartECouponDbContextFactory factory) :
         {
             return false;
         }
+        var handle = CrossTenantAccess.HandleHash(DirectoryKinds.Member, memberId);
+        await db.Directory.Where(d => d.HandleHash == handle && d.OwnerTenantId == CurrentTenant).ExecuteDeleteAsync(cancellationToken).ConfigureAwait(false);
         await TenantCounters.GiveBackAsync(db, TenantCounter.Members, cancellationToken).ConfigureAwait(false);
         db.AuditEntries.Add(Audit(audit));
         await db.SaveChangesAsync(cancellationToken).ConfigureAwait(false);
@@ -185,16 +189,42 @@ internal sealed class EfMemberRepository(SmartECouponDbContextFactory factory) :
         return true;
     }
 
-    public async Task<bool> ReplaceKeyAsync(string memberId, string keyId, byte[] keyHash, AuditEntry audit, CancellationToken cancellationToken = default)
+    public Task<bool> ReplaceKeyAsync(string memberId, string keyId, byte[] keyHash, AuditEntry audit, CancellationToken cancellationToken = default) =>
+        UpdateWithAuditAsync(memberId, audit, members => members
+            .ExecuteUpdateAsync(s => s.SetProperty(m => m.ApiKeyId, keyId).SetProperty(m => m.ApiKeyHash, keyHash), cancellationToken), cancellationToken);
+
+    public Task<bool> SetPasswordHashAsync(string memberId, string passwordHash, AuditEntry audit, CancellationToken cancellationToken = default) =>
+        UpdateWithAuditAsync(memberId, audit, members => members
+            .ExecuteUpdateAsync(s => s.SetProperty(m => m.PasswordHash, passwordHash).SetProperty(m => m.FailedSignIns, 0)
+                .SetProperty(m => m.LockedUntil, (DateTimeOffset?)null), cancellationToken), cancellationToken);
+
+    public Task RecordSignInAsync(string memberId, AuditEntry audit, CancellationToken cancellationToken = default) =>
+        UpdateWithAuditAsync(memberId, audit, members => members
+            .ExecuteUpdateAsync(s => s.SetProperty(m => m.FailedSignIns, 0).SetProperty(m => m.LockedUntil, (DateTimeOffset?)null), cancellationToken), cancellationToken);
+
+    public async Task<Member?> RecordSignInFailureAsync(string memberId, DateTimeOffset now, int maxFailures, TimeSpan lockout, CancellationToken cancellationToken = default)
+    {
+        var until = now + lockout;
+        var db = Factory.ForTenant();
+        await using var dbScope = db.ConfigureAwait(false);
+        // Each statement is guarded, so racing failures are all counted: the one that reaches the limit locks, and the
+        // count starts again for after the lockout.
+        await db.Members.Where(m => m.Id == memberId)
+            .ExecuteUpdateAsync(s => s.SetProperty(m => m.FailedSignIns, m => m.FailedSignIns + 1), cancellationToken).ConfigureAwait(false);
+        await db.Members.Where(m => m.Id == memberId && m.FailedSignIns >= maxFailures)
+            .ExecuteUpdateAsync(s => s.SetProperty(m => m.FailedSignIns, 0).SetProperty(m => m.LockedUntil, until), cancellationToken).ConfigureAwait(false);
+        var row = await db.Members.AsNoTracking().FirstOrDefaultAsync(m => m.Id == memberId, cancellationToken).ConfigureAwait(false);
+        return row is null ? null : RowMapping.ToDomain(row);
+    }
+
+    /// <summary>One guarded update of a member and its audit entry, in one transaction; false when no such member.</summary>
+    private async Task<bool> UpdateWithAuditAsync(string memberId, AuditEntry audit, Func<IQueryable<MemberRow>, Task<int>> update, CancellationToken cancellationToken)
     {
         var db = Factory.ForTenant();
         await using var dbScope = db.ConfigureAwait(false);
         var tx = await BeginWriteAsync(db, cancellationToken).ConfigureAwait(false);
         await using var txScope = tx.ConfigureAwait(false);
-        var changed = await db.Members.Where(m => m.Id == memberId)
-            .ExecuteUpdateAsync(s => s.SetProperty(m => m.ApiKeyId, keyId).SetProperty(m => m.ApiKeyHash, keyHash), cancellationToken)
-            .ConfigureAwait(false);
-        if (changed == 0)
+        if (await update(db.Members.Where(m => m.Id == memberId)).ConfigureAwait(false) == 0)
         {
             return false;
         }
@@ -286,6 +316,9 @@ internal sealed class EfTenantDirectory(CrossTenantAccess crossTenant) : ITenant
 
     public Task<string?> FindTenantOfCouponAsync(string couponId, CancellationToken cancellationToken = default) =>
         crossTenant.FindTenantOfHandleAsync(DirectoryKinds.Coupon, couponId, cancellationToken);
+
+    public Task<string?> FindTenantOfMemberAsync(string memberId, CancellationToken cancellationToken = default) =>
+        crossTenant.FindTenantOfHandleAsync(DirectoryKinds.Member, memberId, cancellationToken);
 }
 
 internal enum TenantCounter

@@ -184,6 +184,10 @@ internal sealed class CrossTenantAccess(SmartECouponDbContextFactory factory)
             .ExecuteUpdateAsync(s => s.SetProperty(m => m.SentAt, sentAt).SetProperty(m => m.LastError, failure), cancellationToken).ConfigureAwait(false);
     }
 
+    /// <summary>The directory entry that lets a handle (a coupon id, a ticket token, a member id) find its tenant.</summary>
+    public static DirectoryRow DirectoryEntry(string kind, string handle, string tenantId) =>
+        new() { HandleHash = HandleHash(kind, handle), Kind = kind, OwnerTenantId = tenantId };
+
     /// <summary>The directory key of a handle: SHA-256 of its kind and value.</summary>
     public static byte[] HandleHash(string kind, string handle) => SHA256.HashData(Encoding.UTF8.GetBytes(kind + ":" + handle));
 }
