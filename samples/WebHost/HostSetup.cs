@@ -22,6 +22,9 @@ internal static class HostSetup
     /// <summary>The configuration key of the first operator's key (<c>SmartECoupon__Bootstrap__OperatorApiKey</c>).</summary>
     public const string BootstrapKeySetting = "SmartECoupon:Bootstrap:OperatorApiKey";
 
+    /// <summary>The rate-limit policy of the public pages.</summary>
+    public const string PagesRateLimit = "pages";
+
     /// <summary>The largest request body: a CSV import (16 MB) with room to spare.</summary>
     public const long MaxRequestBodyBytes = 20L * 1024 * 1024;
 
@@ -52,8 +55,22 @@ internal static class HostSetup
         builder.Services.ConfigureHttpJsonOptions(o => ApiJson.Configure(o.SerializerOptions));
         builder.Services.AddProblemDetails();
         builder.Services.AddExceptionHandler<ApiExceptionHandler>();
-        builder.Services.AddAuthentication(ApiKeyAuthenticationHandler.SchemeName)
+        var authentication = builder.Services.AddAuthentication(ApiKeyAuthenticationHandler.SchemeName)
             .AddScheme<AuthenticationSchemeOptions, ApiKeyAuthenticationHandler>(ApiKeyAuthenticationHandler.SchemeName, null);
+        Pages.AdminSession.AddCookie(authentication, builder.Environment.IsDevelopment() || builder.Environment.IsEnvironment("Testing"));
+        builder.Services.AddRazorPages();
+        // Japanese text is written as text in the pages, not as character references.
+        builder.Services.Configure<Microsoft.Extensions.WebEncoders.WebEncoderOptions>(o =>
+            o.TextEncoderSettings = new System.Text.Encodings.Web.TextEncoderSettings(System.Text.Unicode.UnicodeRanges.All));
+        builder.Services.AddSingleton<Microsoft.AspNetCore.Identity.IPasswordHasher<Member>, Microsoft.AspNetCore.Identity.PasswordHasher<Member>>();
+        builder.Services.AddRateLimiter(limiter =>
+        {
+            // The public pages: generous for people, slow for scripts that mint tickets or hammer the confirm button.
+            limiter.RejectionStatusCode = StatusCodes.Status429TooManyRequests;
+            limiter.AddPolicy(PagesRateLimit, context => System.Threading.RateLimiting.RateLimitPartition.GetFixedWindowLimiter(
+                context.Connection.RemoteIpAddress?.ToString() ?? "unknown",
+                _ => new System.Threading.RateLimiting.FixedWindowRateLimiterOptions { PermitLimit = 120, Window = TimeSpan.FromMinutes(1) }));
+        });
         builder.Services.AddAuthorization(ApiPolicies.Add);
         builder.Services.AddOpenApi(o => o.AddDocumentTransformer((document, _, _) =>
         {
@@ -156,8 +173,11 @@ internal static class HostSetup
         }
         app.Use(SecurityHeaders);
         app.UseStatusCodePages();
+        app.UseStaticFiles();
+        app.UseRateLimiter();
         app.UseAuthentication();
         app.UseMiddleware<TenantRequestMiddleware>();
+        app.UseMiddleware<Pages.AdminSessionMiddleware>();
         app.UseAuthorization();
 
         var api = app.MapGroup("/api/v1");
@@ -171,6 +191,7 @@ internal static class HostSetup
         app.MapGet("/healthz", () => TypedResults.Ok(new { status = "ok" })).ExcludeFromDescription();
         app.MapReadiness();
         StatusPage.Map(app);
+        app.MapRazorPages().RequireRateLimiting(PagesRateLimit);
         app.MapOpenApi();
         app.MapPrometheusScrapingEndpoint("/metrics");
         if (app.Environment.IsDevelopment())
@@ -196,7 +217,7 @@ internal static class HostSetup
             if (!headers.ContainsKey(HeaderNames.ContentSecurityPolicy) && !context.Request.Path.StartsWithSegments("/scalar", StringComparison.Ordinal))
             {
                 headers[HeaderNames.ContentSecurityPolicy] =
-                    "default-src 'self'; img-src 'self' data:; style-src 'self' 'unsafe-inline'; object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'";
+                    "default-src 'self'; img-src 'self' data:; style-src 'self' 'unsafe-inline'; script-src 'self'; object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'";
             }
             return Task.CompletedTask;
         });

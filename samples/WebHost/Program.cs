@@ -2,7 +2,9 @@
 // Kept thin on purpose; the rules live in the library.
 using SmartECoupon.WebHost;
 
-var builder = WebApplication.CreateBuilder(args);
+// The pages' styles and scripts are copied next to the binary, so the host finds them wherever its content root is.
+var webRoot = Path.Combine(AppContext.BaseDirectory, "wwwroot");
+var builder = WebApplication.CreateBuilder(new WebApplicationOptions { Args = args, WebRootPath = Directory.Exists(webRoot) ? webRoot : null });
 builder.AddSmartECouponHost();
 
 var app = builder.Build();

@@ -1,3 +1,4 @@
+using SmartECoupon.Tests;
 using System.Net;
 using System.Net.Http.Headers;
 using Microsoft.AspNetCore.Hosting;
@@ -134,35 +135,5 @@ public sealed class PostgreSqlHostFactory : HostFactory
             ["SmartECoupon:Storage:Provider"] = "PostgreSql",
             ["ConnectionStrings:SmartECoupon"] = _connectionString,
         };
-    }
-}
-
-/// <summary>Retries a 429 after the time its Retry-After gives, as the contract asks of clients.</summary>
-public sealed class RetryAfterHandler : DelegatingHandler
-{
-    protected override async Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
-    {
-        var body = request.Content is null ? null : await request.Content.ReadAsByteArrayAsync(cancellationToken);
-        var contentHeaders = request.Content?.Headers.ToList();
-        for (var attempt = 0; ; attempt++)
-        {
-            var response = await base.SendAsync(request, cancellationToken);
-            if (response.StatusCode != HttpStatusCode.TooManyRequests || attempt >= 50)
-            {
-                return response;
-            }
-            var wait = response.Headers.RetryAfter?.Delta ?? TimeSpan.FromSeconds(1);
-            response.Dispose();
-            await Task.Delay(wait, cancellationToken);
-            if (body is not null)
-            {
-                var content = new ByteArrayContent(body);
-                foreach (var (name, values) in contentHeaders!)
-                {
-                    content.Headers.TryAddWithoutValidation(name, values);
-                }
-                request.Content = content;
-            }
-        }
     }
 }

@@ -4,10 +4,10 @@ using System.Net.Http.Headers;
 using System.Net.Sockets;
 using System.Text;
 
-namespace SmartECoupon.WebHost.Tests;
+namespace SmartECoupon.Tests;
 
 /// <summary>
-/// The host binary as operators run it (<c>dotnet SmartECoupon.WebHost.dll</c>) on real Kestrel on a loopback port, in
+/// The host binary as operators run it (linked into the test projects that start it) (<c>dotnet SmartECoupon.WebHost.dll</c>) on real Kestrel on a loopback port, in
 /// a process of its own that a test can kill.
 /// </summary>
 public sealed class HostProcess : IAsyncDisposable
@@ -140,5 +140,35 @@ public sealed class HostProcess : IAsyncDisposable
         using var listener = new TcpListener(IPAddress.Loopback, 0);
         listener.Start();
         return ((IPEndPoint)listener.LocalEndpoint).Port;
+    }
+}
+
+/// <summary>Retries a 429 after the time its Retry-After gives, as the contract asks of clients.</summary>
+public sealed class RetryAfterHandler : DelegatingHandler
+{
+    protected override async Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
+    {
+        var body = request.Content is null ? null : await request.Content.ReadAsByteArrayAsync(cancellationToken);
+        var contentHeaders = request.Content?.Headers.ToList();
+        for (var attempt = 0; ; attempt++)
+        {
+            var response = await base.SendAsync(request, cancellationToken);
+            if (response.StatusCode != HttpStatusCode.TooManyRequests || attempt >= 50)
+            {
+                return response;
+            }
+            var wait = response.Headers.RetryAfter?.Delta ?? TimeSpan.FromSeconds(1);
+            response.Dispose();
+            await Task.Delay(wait, cancellationToken);
+            if (body is not null)
+            {
+                var content = new ByteArrayContent(body);
+                foreach (var (name, values) in contentHeaders!)
+                {
+                    content.Headers.TryAddWithoutValidation(name, values);
+                }
+                request.Content = content;
+            }
+        }
     }
 }
