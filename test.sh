@@ -1,13 +1,30 @@
 #!/usr/bin/env bash
 # Runs every test of SmartECoupon on a fresh machine that has the .NET 10 SDK and the PostgreSQL 15 binaries:
-# restores, builds (warnings are errors), starts a throw-away PostgreSQL cluster for the PostgreSQL suite (stopped at
-# the end, even on failure), runs the tests, then runs the README's Quickstart as written.
+# installs Debian's chromium and a Japanese font for the page tests when they are missing, restores, builds (warnings
+# are errors), starts a throw-away PostgreSQL cluster for the PostgreSQL suite (stopped at the end, even on failure),
+# runs the tests, then runs the README's Quickstart as written.
 # CI runs this same script through .ci/run.
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")"
 configuration=${CONFIGURATION:-Release}
 work=$(pwd)/.tmp
 mkdir -p "$work"
+
+# The page tests drive Debian's chromium (Playwright's own browser download is not reachable); the Japanese font makes
+# their screenshots show Japanese text. Installed with apt when missing and possible; under CI=true it must work.
+if [ ! -x /usr/bin/chromium ] || ! fc-list 2>/dev/null | grep -qi ipagothic; then
+  if [ "$(id -u)" = "0" ] && command -v apt-get >/dev/null; then
+    export DEBIAN_FRONTEND=noninteractive
+    apt-get install -y -q chromium fonts-ipafont-gothic >/dev/null 2>&1 \
+      || { apt-get update -q >/dev/null && apt-get install -y -q chromium fonts-ipafont-gothic >/dev/null; } \
+      || { [ "${CI:-}" = "true" ] && { echo "chromium could not be installed, and CI=true requires the page tests." >&2; exit 1; }; true; }
+  elif [ "${CI:-}" = "true" ]; then
+    echo "chromium is missing and cannot be installed here (needs root and apt-get); CI=true requires the page tests." >&2
+    exit 1
+  else
+    echo "chromium is missing: the page tests will be skipped (apt-get install chromium fonts-ipafont-gothic)." >&2
+  fi
+fi
 
 # PostgreSQL: use SMARTECOUPON_TEST_POSTGRES when given; otherwise start a cluster of our own if the binaries exist.
 # Under CI=true a PostgreSQL that cannot start fails the run; elsewhere its tests are skipped with a message.

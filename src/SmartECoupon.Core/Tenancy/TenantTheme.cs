@@ -54,8 +54,8 @@ public static class ThemeRules
             return Failure.Invalid(errors);
         }
         var low = new List<ValidationError>();
-        CheckPair("textColor", text!, "backgroundColor", background!, low);
-        CheckPair("buttonTextColor", buttonText!, "primaryColor", primary!, low);
+        CheckPair(new FieldLabel("textColor", "文字の色", "textColor"), text!, new FieldLabel("backgroundColor", "背景の色", "backgroundColor"), background!, low);
+        CheckPair(new FieldLabel("buttonTextColor", "ボタンの文字の色", "buttonTextColor"), buttonText!, new FieldLabel("primaryColor", "ボタンの色", "primaryColor"), primary!, low);
         if (low.Count > 0)
         {
             return new Failure(FailureKind.Invalid, LowContrast, new LocalizedMessage(
@@ -103,15 +103,15 @@ public static class ThemeRules
         return value.ToUpperInvariant();
     }
 
-    private static void CheckPair(string foregroundField, string foreground, string backgroundField, string background, List<ValidationError> errors)
+    private static void CheckPair(FieldLabel foregroundField, string foreground, FieldLabel backgroundField, string background, List<ValidationError> errors)
     {
         var ratio = ContrastRatio(foreground, background);
         if (ratio < MinimumContrast)
         {
             var shown = ratio.ToString("0.00", CultureInfo.InvariantCulture);
-            errors.Add(new ValidationError(foregroundField, LowContrast, new LocalizedMessage(
-                $"{foregroundField}と{backgroundField}のコントラストは{shown}:1です。4.5:1以上にしてください。",
-                $"{foregroundField} on {backgroundField} has a contrast of {shown}:1; at least 4.5:1 is needed.")));
+            errors.Add(new ValidationError(foregroundField.Field, LowContrast, new LocalizedMessage(
+                $"{foregroundField.Japanese}と{backgroundField.Japanese}のコントラストは{shown}:1です。4.5:1以上にしてください。",
+                $"{foregroundField.English} on {backgroundField.English} has a contrast of {shown}:1; at least 4.5:1 is needed.")));
         }
     }
 }
