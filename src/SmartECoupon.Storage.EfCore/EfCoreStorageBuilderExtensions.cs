@@ -58,11 +58,13 @@ public static class EfCoreStorageBuilderExtensions
             options.UseSqlite(SqliteConnectionString(storage), sqlite => sqlite.CommandTimeout((int)storage.CommandTimeout.TotalSeconds))
                 .AddInterceptors(new SqliteSessionInterceptor(storage.SqliteSynchronous, storage.CommandTimeout));
         });
+        services.AddSingleton(sp => new PostgreSqlSessions(sp.GetRequiredService<IOptions<EfCoreStorageOptions>>().Value.EffectiveConnectionString));
         services.AddPooledDbContextFactory<PostgreSqlSmartECouponDbContext>((sp, options) =>
         {
             var storage = sp.GetRequiredService<IOptions<EfCoreStorageOptions>>().Value;
-            options.UseNpgsql(storage.EffectiveConnectionString, npgsql => npgsql.CommandTimeout((int)storage.CommandTimeout.TotalSeconds))
-                .AddInterceptors(new PostgreSqlSessionInterceptor(storage.RequestRole));
+            var sessions = sp.GetRequiredService<PostgreSqlSessions>();
+            options.UseNpgsql(sessions.DataSource, npgsql => npgsql.CommandTimeout((int)storage.CommandTimeout.TotalSeconds))
+                .AddInterceptors(new PostgreSqlSessionInterceptor(storage.RequestRole, sessions));
         });
 
         services.AddSingleton<SqliteWriteGate>();
@@ -101,7 +103,7 @@ public static class EfCoreStorageBuilderExtensions
         services.TryAddSingleton<ITenantPurgeStore, EfTenantPurgeStore>();
         services.TryAddSingleton<IJobLease, EfJobLease>();
         services.TryAddSingleton<IDatabaseBackup>(sp => sp.GetRequiredService<IOptions<EfCoreStorageOptions>>().Value.Provider == StorageProvider.PostgreSql
-            ? new PostgreSqlDatabaseBackup(sp.GetRequiredService<IOptions<EfCoreStorageOptions>>())
+            ? new PostgreSqlDatabaseBackup(sp.GetRequiredService<IOptions<EfCoreStorageOptions>>(), sp.GetRequiredService<PostgreSqlSessions>())
             : new SqliteDatabaseBackup(sp.GetRequiredService<IOptions<EfCoreStorageOptions>>(), sp.GetRequiredService<SqliteWriteGate>()));
         return builder;
     }

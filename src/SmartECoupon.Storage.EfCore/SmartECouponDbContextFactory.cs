@@ -99,6 +99,9 @@ internal sealed class WriteTransaction : IAsyncDisposable
         var entered = await gate.EnterAsync(db.Provider, cancellationToken).ConfigureAwait(false);
         try
         {
+            // No savepoint around each SaveChanges: no store continues a transaction after a failed statement (PostgreSQL
+            // aborts it anyway), and on PostgreSQL each SAVEPOINT and RELEASE is a round trip of its own.
+            db.Database.AutoSavepointsEnabled = false;
             // SQLite: BEGIN IMMEDIATE (the default isolation), taking the write lock up front so a read cannot later
             // fail to upgrade. PostgreSQL: READ COMMITTED, where a guarded UPDATE re-checks its WHERE after waiting.
             var transaction = await db.Database.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
@@ -110,6 +113,9 @@ internal sealed class WriteTransaction : IAsyncDisposable
             throw;
         }
     }
+
+    /// <summary>The ADO.NET transaction, for statements sent without EF (see <see cref="Stores.RedemptionStatements"/>).</summary>
+    public System.Data.Common.DbTransaction DbTransaction => Microsoft.EntityFrameworkCore.Storage.DbContextTransactionExtensions.GetDbTransaction(_transaction);
 
     public Task CommitAsync(CancellationToken cancellationToken) => _transaction.CommitAsync(cancellationToken);
 

@@ -17,7 +17,62 @@ using SmartECoupon.Tenancy;
 /// </summary>
 internal static class ExportBenchmark
 {
-    public static async Task RunAsync(BenchDatabase database, StorageProvider provider, int rows)
+    public const double TargetRowsPerSecond = 200_000;
+
+    /// <summary>Slack for "peak memory independent of row count": the large export may peak this much above the small one.</summary>
+    private const double FlatMemorySlackMb = 32;
+
+    public static async Task RunAsync(BenchDatabase database, StorageProvider provider, int rows, BenchReport report)
+    {
+        // Two tenants, one with a tenth of the rows: memory that does not grow with the row count peaks alike for both.
+        var small = await SeedTenantAsync(database, provider, rows / 10);
+        var large = await SeedTenantAsync(database, provider, rows);
+        var services = database.Services;
+        var tenantContext = services.GetRequiredService<ITenantContext>();
+
+        var floor = await MeasureAsync(async () => await ReadRawAsync(provider, database.ConnectionString, large));
+        Expect(floor, rows, "bare data reader");
+        foreach (var encoding in (CsvExportEncoding[])[CsvExportEncoding.Utf8, CsvExportEncoding.ShiftJis])
+        {
+            var measured = new Dictionary<string, Measurement>();
+            foreach (var tenantId in (string[])[small, large])
+            {
+                using var scope = tenantContext.BeginScope(tenantId);
+                var exporter = services.GetRequiredService<TenantDataExporter>();
+                measured[tenantId] = await MeasureAsync(async () =>
+                {
+                    var prepared = await exporter.ExportAsync(CsvDataset.Redemptions, new CsvExportOptions { Encoding = encoding });
+                    await using var export = prepared.Value!;
+                    var file = await export.WriteToAsync(Stream.Null);
+                    return file.Rows ?? 0;
+                });
+            }
+            var m = measured[large];
+            var s = measured[small];
+            Expect(m, rows, "export");
+            Expect(s, rows / 10, "export");
+            var perSecond = m.Rows / m.Seconds;
+            var flat = m.ManagedGrowthMb <= s.ManagedGrowthMb + FlatMemorySlackMb && m.WorkingSetGrowthMb <= s.WorkingSetGrowthMb + FlatMemorySlackMb;
+            report.Add(new BenchRow
+            {
+                Scenario = "export redemptions.csv",
+                Provider = provider.ToString(),
+                Case = $"{rows:N0} rows, {(encoding == CsvExportEncoding.Utf8 ? "UTF-8 + BOM" : "Shift_JIS")}",
+                Variant = "library",
+                Value = perSecond,
+                Unit = "rows/s",
+                Baseline = floor.Rows / floor.Seconds,
+                Ratio = perSecond / (floor.Rows / floor.Seconds),
+                Target = "≥ 200,000 rows/s, flat memory",
+                MeetsTarget = perSecond >= TargetRowsPerSecond && flat,
+                Note = string.Create(CultureInfo.InvariantCulture,
+                    $"peak growth: managed +{m.ManagedGrowthMb:F0} MB, working set +{m.WorkingSetGrowthMb:F0} MB; with {rows / 10:N0} rows: +{s.ManagedGrowthMb:F0} MB, +{s.WorkingSetGrowthMb:F0} MB; baseline is a bare data reader that discards the rows"),
+            });
+        }
+    }
+
+    /// <summary>A tenant with one coupon and <paramref name="rows"/> redemptions of it.</summary>
+    public static async Task<string> SeedTenantAsync(BenchDatabase database, StorageProvider provider, int rows)
     {
         var services = database.Services;
         var created = await services.GetRequiredService<TenantService>().CreateAsync("export bench", TenantPlan.Premium, "bench", Actor.Operator("opr_bench"));
@@ -25,36 +80,16 @@ internal static class ExportBenchmark
         using var scope = services.GetRequiredService<ITenantContext>().BeginScope(tenantId);
         var admin = Actor.Member(created.Value.Admin.Id);
         var coupon = (await services.GetRequiredService<CouponService>().CreateAsync(new CouponDraft { Title = "bench", Benefit = "bench" }, admin)).Value!;
-
-        var seed = Stopwatch.StartNew();
         await SeedAsync(provider, database.ConnectionString, tenantId, coupon.Id, rows);
-        Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{provider,-10} seed {rows:N0} redemptions with one INSERT … SELECT: {seed.Elapsed.TotalSeconds:F2} s"));
-
-        var floor = await MeasureAsync(async () => await ReadRawAsync(provider, database.ConnectionString, tenantId));
-        Print(provider, "baseline: bare data reader, rows discarded", rows, floor);
-        foreach (var encoding in (CsvExportEncoding[])[CsvExportEncoding.Utf8, CsvExportEncoding.ShiftJis])
-        {
-            var exporter = services.GetRequiredService<TenantDataExporter>();
-            var measured = await MeasureAsync(async () =>
-            {
-                var prepared = await exporter.ExportAsync(CsvDataset.Redemptions, new CsvExportOptions { Encoding = encoding });
-                await using var export = prepared.Value!;
-                var file = await export.WriteToAsync(Stream.Null);
-                return file.Rows ?? 0;
-            });
-            Print(provider, $"export redemptions.csv, {(encoding == CsvExportEncoding.Utf8 ? "UTF-8 + BOM" : "Shift_JIS")}", rows, measured, floor);
-        }
+        return tenantId;
     }
 
-    private static void Print(StorageProvider provider, string what, int expected, Measurement m, Measurement? floor = null)
+    private static void Expect(Measurement m, long expected, string what)
     {
         if (m.Rows != expected)
         {
             throw new InvalidOperationException($"{what}: {m.Rows} rows, expected {expected}.");
         }
-        var ratio = floor is null ? "" : string.Create(CultureInfo.InvariantCulture, $", {m.Seconds / floor.Seconds:F1}× the baseline's time");
-        Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-            $"{provider,-10} {what}: {m.Rows:N0} rows in {m.Seconds:F2} s = {m.Rows / m.Seconds:N0} rows/s{ratio}; peak working set {m.PeakWorkingSetMb:F0} MB (+{m.WorkingSetGrowthMb:F0} MB), managed heap peak +{m.ManagedGrowthMb:F0} MB"));
     }
 
     private static async Task<Measurement> MeasureAsync(Func<Task<long>> run)

@@ -1,30 +1,24 @@
-// SmartECoupon benchmark harness. Usage:
-//   dotnet run -c Release --project tests/SmartECoupon.Benchmarks -- [--quick] [--provider sqlite|postgresql|both] [--scenario codes|export|all]
-// PostgreSQL runs need SMARTECOUPON_BENCH_POSTGRES (or SMARTECOUPON_TEST_POSTGRES): an owner login that may create databases.
+// SmartECoupon benchmark harness: each figure of the library next to a baseline measured in the same run on the same
+// database. See docs/benchmarks.md for what each scenario does and the last full run's table.
+//
+//   dotnet run -c Release --project tests/SmartECoupon.Benchmarks -- [--quick] [--provider sqlite|postgresql|both]
+//       [--scenario redeem|codes|export|backup|all] [--no-http] [--window <seconds>] [--json <path>]
+//
+// PostgreSQL runs need SMARTECOUPON_BENCH_POSTGRES (or SMARTECOUPON_TEST_POSTGRES): an owner login that may create
+// databases. --quick runs every scenario small (CI runs it so that the harness cannot rot); without it, the full run.
 using System.Diagnostics;
-using System.Globalization;
-using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Data.Sqlite;
 using Npgsql;
-using SmartECoupon;
-using SmartECoupon.Auditing;
-using SmartECoupon.Coupons;
-using SmartECoupon.Portability;
 using SmartECoupon.Storage.EfCore;
-using SmartECoupon.Tenancy;
 
-var quick = args.Contains("--quick");
-var providerArg = Arg("--provider") ?? "both";
-var scenario = Arg("--scenario") ?? "all";
-var codeCount = quick ? 20_000 : 1_000_000;
-var exportRows = quick ? 50_000 : 1_000_000;
+var settings = BenchSettings.From(args);
 var postgres = Environment.GetEnvironmentVariable("SMARTECOUPON_BENCH_POSTGRES") ?? Environment.GetEnvironmentVariable("SMARTECOUPON_TEST_POSTGRES");
-
 var providers = new List<StorageProvider>();
-if (providerArg is "both" or "sqlite")
+if (settings.Provider is "both" or "sqlite")
 {
     providers.Add(StorageProvider.Sqlite);
 }
-if (providerArg is "both" or "postgresql")
+if (settings.Provider is "both" or "postgresql")
 {
     if (postgres is null)
     {
@@ -36,113 +30,122 @@ if (providerArg is "both" or "postgresql")
     }
 }
 
-Console.WriteLine($"SmartECoupon benchmarks ({(quick ? "quick" : "full")}) on {Environment.ProcessorCount} cores, {DateTime.UtcNow:yyyy-MM-dd}");
+var machine = BenchReport.Machine(postgres is null || !providers.Contains(StorageProvider.PostgreSql) ? null : await PostgreSqlVersionAsync(postgres), SqliteVersion());
+Console.WriteLine($"SmartECoupon benchmarks ({(settings.Quick ? "quick" : "full")}), {DateTime.UtcNow:yyyy-MM-dd HH:mm} UTC");
+foreach (var (key, value) in machine)
+{
+    Console.WriteLine($"  {key}: {value}");
+}
+
+if (args.Contains("--trace-sql"))
+{
+    BenchDatabase.SqlTrace = new SqlTraceLoggerProvider();
+    foreach (var provider in providers)
+    {
+        await using var database = await BenchDatabase.CreateAsync(provider, postgres);
+        await RedemptionBenchmark.TraceAsync(database, provider, BenchDatabase.SqlTrace);
+    }
+    return;
+}
+
+var report = new BenchReport(settings.Quick);
+var total = Stopwatch.StartNew();
 foreach (var provider in providers)
 {
-    await using var database = await BenchDatabase.CreateAsync(provider, postgres);
-    if (scenario is "all" or "codes")
+    if (settings.Runs("redeem"))
     {
-        var seconds = await GenerateCodesAsync(database.Services, codeCount);
-        Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-            $"{provider,-10} generate {codeCount:N0} one-time codes: {seconds:F2} s ({codeCount / seconds:N0} codes/s)"));
+        Console.WriteLine($"{provider}: redemption");
+        await using var database = await BenchDatabase.CreateAsync(provider, postgres);
+        await RedemptionBenchmark.RunAsync(database, provider, settings, report);
     }
-    if (scenario is "all" or "export")
+    if (settings.Runs("codes"))
     {
-        await ExportBenchmark.RunAsync(database, provider, exportRows);
+        Console.WriteLine($"{provider}: one-time codes");
+        await using var database = await BenchDatabase.CreateAsync(provider, postgres);
+        await CodesBenchmark.RunAsync(database, provider, settings.Codes, report);
+    }
+    if (settings.Runs("export"))
+    {
+        Console.WriteLine($"{provider}: CSV export");
+        await using var database = await BenchDatabase.CreateAsync(provider, postgres);
+        await ExportBenchmark.RunAsync(database, provider, settings.ExportRows, report);
+    }
+    if (settings.Runs("backup"))
+    {
+        Console.WriteLine($"{provider}: backup and restore");
+        await using var database = await BenchDatabase.CreateAsync(provider, postgres);
+        await BackupBenchmark.RunAsync(database, provider, settings.BackupRows, report);
     }
 }
 
-static async Task<double> GenerateCodesAsync(IServiceProvider services, int count)
+report.PrintTable();
+Console.WriteLine($"Whole run: {total.Elapsed.TotalSeconds:F0} s");
+await report.WriteJsonAsync(settings.JsonPath, machine);
+var missed = report.Rows.Count(r => r.MeetsTarget == false);
+Console.WriteLine(missed == 0 ? "Every figure with a target met it." : $"{missed} figure(s) under target (targets are goals, not assertions; see docs/benchmarks.md).");
+
+static async Task<string> PostgreSqlVersionAsync(string connectionString)
 {
-    var operatorActor = Actor.Operator("opr_bench");
-    var created = await services.GetRequiredService<TenantService>().CreateAsync("bench", TenantPlan.Premium, "bench", operatorActor);
-    using var scope = services.GetRequiredService<ITenantContext>().BeginScope(created.Value!.Tenant.Id);
-    var admin = Actor.Member(created.Value.Admin.Id);
-    var coupons = services.GetRequiredService<CouponService>();
-    var coupon = (await coupons.CreateAsync(new CouponDraft { Title = "bench", Benefit = "bench" }, admin)).Value!;
-    var watch = Stopwatch.StartNew();
-    var generated = await coupons.GenerateCodesAsync(coupon.Id, count, admin);
-    watch.Stop();
-    if (generated.Value != count)
-    {
-        throw new InvalidOperationException($"Generated {generated.Value} codes, not {count}.");
-    }
-    return watch.Elapsed.TotalSeconds;
+    await using var connection = new NpgsqlConnection(connectionString);
+    await connection.OpenAsync();
+    await using var command = new NpgsqlCommand("SHOW server_version", connection);
+    return "PostgreSQL " + await command.ExecuteScalarAsync();
 }
 
-string? Arg(string name)
+static string SqliteVersion()
 {
-    var i = Array.IndexOf(args, name);
-    return i >= 0 && i + 1 < args.Length ? args[i + 1] : null;
+    using var connection = new SqliteConnection("Data Source=:memory:");
+    connection.Open();
+    using var command = connection.CreateCommand();
+    command.CommandText = "SELECT sqlite_version()";
+    return "SQLite " + command.ExecuteScalar();
 }
 
-/// <summary>A fresh, migrated database for one provider, removed afterwards.</summary>
-internal sealed class BenchDatabase : IAsyncDisposable
+/// <summary>The sizes and durations of a run, full or quick.</summary>
+internal sealed record BenchSettings
 {
-    private readonly string? _folder;
-    private readonly string? _adminConnection;
-    private readonly string? _databaseName;
+    public bool Quick { get; init; }
+    public string Provider { get; init; } = "both";
+    public string Scenario { get; init; } = "all";
+    public bool Http { get; init; } = true;
+    public string JsonPath { get; init; } = "";
+    public TimeSpan WarmUp { get; init; }
+    public TimeSpan Window { get; init; }
+    public int[] Workers { get; init; } = [1, 8, 32];
+    public int SpreadCoupons { get; init; } = 10_000;
+    public int HotTickets { get; init; } = 10_000;
+    public int Codes { get; init; }
+    public int ExportRows { get; init; }
+    public int BackupRows { get; init; }
 
-    private BenchDatabase(ServiceProvider services, string? folder, string? adminConnection, string? databaseName)
+    public bool Runs(string scenario) => Scenario == "all" || Scenario == scenario;
+
+    public static BenchSettings From(string[] args)
     {
-        Services = services;
-        _folder = folder;
-        _adminConnection = adminConnection;
-        _databaseName = databaseName;
-    }
-
-    public ServiceProvider Services { get; }
-
-    public string ConnectionString { get; private set; } = "";
-
-    public static async Task<BenchDatabase> CreateAsync(StorageProvider provider, string? postgres)
-    {
-        string connectionString;
-        string? folder = null;
-        string? name = null;
-        if (provider == StorageProvider.Sqlite)
+        var quick = args.Contains("--quick");
+        string? Arg(string name)
         {
-            folder = Path.Combine(Path.GetTempPath(), "smartecoupon-bench", Guid.NewGuid().ToString("N"));
-            Directory.CreateDirectory(folder);
-            connectionString = $"Data Source={Path.Combine(folder, "bench.db")}";
+            var i = Array.IndexOf(args, name);
+            return i >= 0 && i + 1 < args.Length ? args[i + 1] : null;
         }
-        else
+        var scenario = Arg("--scenario") ?? "all";
+        if (scenario is not ("all" or "redeem" or "codes" or "export" or "backup"))
         {
-            name = "secbench_" + Guid.NewGuid().ToString("N")[..12];
-            await using (var admin = new NpgsqlConnection(postgres))
-            {
-                await admin.OpenAsync();
-                await using var create = new NpgsqlCommand($"CREATE DATABASE {name}", admin);
-                await create.ExecuteNonQueryAsync();
-            }
-            connectionString = new NpgsqlConnectionStringBuilder(postgres) { Database = name }.ToString();
+            throw new ArgumentException($"Unknown scenario '{scenario}': redeem, codes, export, backup or all.");
         }
-        var services = new ServiceCollection();
-        services.AddSmartECoupon().AddEntityFrameworkCoreStores(o =>
+        return new BenchSettings
         {
-            o.Provider = provider;
-            o.ConnectionString = connectionString;
-        });
-        var provider_ = services.BuildServiceProvider();
-        await provider_.GetRequiredService<SmartECouponStorage>().MigrateAsync();
-        return new BenchDatabase(provider_, folder, provider == StorageProvider.PostgreSql ? postgres : null, name) { ConnectionString = connectionString };
-    }
-
-    public async ValueTask DisposeAsync()
-    {
-        await Services.DisposeAsync();
-        if (_folder is not null)
-        {
-            Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
-            Directory.Delete(_folder, recursive: true);
-        }
-        if (_adminConnection is not null)
-        {
-            NpgsqlConnection.ClearAllPools();
-            await using var admin = new NpgsqlConnection(_adminConnection);
-            await admin.OpenAsync();
-            await using var drop = new NpgsqlCommand($"DROP DATABASE IF EXISTS {_databaseName} WITH (FORCE)", admin);
-            await drop.ExecuteNonQueryAsync();
-        }
+            Quick = quick,
+            Provider = Arg("--provider") ?? "both",
+            Scenario = scenario,
+            Http = !args.Contains("--no-http"),
+            JsonPath = Arg("--json") ?? Path.Combine("artifacts", "benchmarks", quick ? "quick.json" : "full.json"),
+            WarmUp = quick ? TimeSpan.FromMilliseconds(300) : TimeSpan.FromSeconds(3),
+            Window = Arg("--window") is { } window ? TimeSpan.FromSeconds(double.Parse(window, System.Globalization.CultureInfo.InvariantCulture))
+                : quick ? TimeSpan.FromSeconds(1) : TimeSpan.FromSeconds(15),
+            Codes = quick ? 20_000 : 1_000_000,
+            ExportRows = quick ? 50_000 : 1_000_000,
+            BackupRows = quick ? 50_000 : 1_000_000,
+        };
     }
 }

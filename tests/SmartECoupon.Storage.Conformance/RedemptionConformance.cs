@@ -306,7 +306,7 @@ public abstract class RedemptionConformance(IStorageHarness harness) : Conforman
         {
             // A first request claimed the key and its process died before answering.
             var claim = IdempotencyPolicy.Claim(tenant.Id, idempotent.Key, idempotent.Fingerprint, Harness.Time.GetUtcNow(), new IdempotencyOptions());
-            Assert.Null(await Get<IIdempotencyRepository>().TryClaimAsync(claim));
+            Assert.True(await Get<IIdempotencyRepository>().TryAddAsync(claim));
         }
 
         var meanwhile = await RedeemIdempotentlyAsync(tenant, RedemptionRequest.ForSharedCode("LEASE1", "u"), idempotent);

@@ -106,7 +106,29 @@ public static class IdempotencyPolicy
     /// </summary>
     public static bool IsStored(int statusCode) => statusCode is (>= 200 and < 300) or 404 or 409;
 
-    /// <summary>A new in-flight record for a request that may proceed.</summary>
+    /// <summary>The record of a finished request: its answer, kept for replay until <see cref="IdempotencyOptions.Retention"/> has passed.</summary>
+    public static IdempotencyRecord Completed(string tenantId, IdempotencyKey key, RequestFingerprint fingerprint, StoredResponse response, DateTimeOffset now, IdempotencyOptions options)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(tenantId);
+        ArgumentNullException.ThrowIfNull(response);
+        ArgumentNullException.ThrowIfNull(options);
+        return new IdempotencyRecord
+        {
+            TenantId = tenantId,
+            Key = key.Value,
+            Fingerprint = fingerprint.Value,
+            State = IdempotencyRecordState.Completed,
+            CreatedAt = now,
+            LockedUntil = now,
+            ExpiresAt = now + options.Retention,
+            Response = response,
+        };
+    }
+
+    /// <summary>
+    /// A new in-flight record, for an operation whose work cannot commit together with its answer: it holds the key
+    /// for <see cref="IdempotencyOptions.InFlightLease"/>, after which another request may take the key over.
+    /// </summary>
     public static IdempotencyRecord Claim(string tenantId, IdempotencyKey key, RequestFingerprint fingerprint, DateTimeOffset now, IdempotencyOptions options)
     {
         ArgumentException.ThrowIfNullOrEmpty(tenantId);

@@ -74,8 +74,14 @@ public sealed partial class RedemptionService(
 
     /// <summary>
     /// Uses a coupon. With <paramref name="idempotent"/>, the request runs at most once per key: a retry gets the stored
-    /// answer, the same key with another request is refused, and a retry while the first still runs is told so.
+    /// answer, the same key with another request is refused, and a retry while the first still runs waits for its
+    /// answer (or, for a key held by an operation that claims keys ahead, is told the first still runs).
     /// </summary>
+    /// <remarks>
+    /// The key is not claimed up front. Its answer is written in the redemption's own transaction (or alone, for a
+    /// refusal or a miss), and a key that already has a record makes that write change nothing; the stored record then
+    /// decides. One transaction per request, and a process that dies mid-request leaves no claim behind.
+    /// </remarks>
     public async Task<Result<RedeemResult>> RedeemAsync(RedemptionRequest request, Actor actor, RedemptionChannel channel, IdempotentRequest? idempotent = null, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(request);
@@ -86,40 +92,39 @@ public sealed partial class RedemptionService(
             return prepared.Failure;
         }
 
-        if (idempotent is not null)
+        for (var attempt = 1; ; attempt++)
         {
-            var decision = await ClaimAsync(tenantId, idempotent, cancellationToken).ConfigureAwait(false);
-            if (decision.Decision != IdempotencyDecision.Proceed)
+            var (outcome, response) = await ExecuteAsync(tenantId, prepared.Value, request, actor, channel, idempotent, cancellationToken).ConfigureAwait(false);
+            if (outcome is not null)
             {
-                return decision;
+                Decided(tenantId, outcome, channel);
+                return new RedeemResult { Outcome = outcome, Response = response };
             }
-        }
 
-        try
-        {
-            var outcome = await ExecuteAsync(prepared.Value, request, actor, channel, idempotent, cancellationToken).ConfigureAwait(false);
-            SmartECoupon.Operations.SmartECouponMetrics.RedemptionDecided(
-                outcome.Kind switch { RedemptionOutcomeKind.Redeemed => "redeemed", RedemptionOutcomeKind.Refused => "refused", _ => "not_found" },
-                channel == RedemptionChannel.Page ? "page" : "api");
-            var response = idempotent?.Render(outcome);
-            if (idempotent is not null && outcome.Kind != RedemptionOutcomeKind.Redeemed)
+            // The key already had a record, so nothing was written: the record decides.
+            var existing = await idempotency.FindAsync(idempotent!.Key.Value, cancellationToken).ConfigureAwait(false);
+            var decision = IdempotencyPolicy.Decide(existing, idempotent.Fingerprint, Instants.Now(time));
+            switch (decision)
             {
-                // A refusal or a miss wrote nothing else; its answer is stored on its own. (A redemption's answer was
-                // stored in the redemption's own transaction.)
-                await idempotency.CompleteAsync(new IdempotencyCompletion(idempotent.Key.Value, idempotent.Fingerprint.Value, response!), Instants.Now(time), cancellationToken).ConfigureAwait(false);
+                case IdempotencyDecision.Replay:
+                    return new RedeemResult { Decision = decision, Response = existing!.Response };
+                case IdempotencyDecision.KeyReused or IdempotencyDecision.InFlight:
+                    return new RedeemResult { Decision = decision };
             }
-            return new RedeemResult { Outcome = outcome, Response = response };
-        }
-        catch
-        {
-            if (idempotent is not null)
+            // Expired, abandoned by a holder that died, or removed since the write: clear it and run again, unless
+            // other requests keep taking the key first.
+            if (attempt == MaxKeyAttempts)
             {
-                // Nothing was written: free the key so the client can retry at once rather than wait for the lease.
-                await idempotency.ReleaseAsync(idempotent.Key.Value, idempotent.Fingerprint.Value, CancellationToken.None).ConfigureAwait(false);
+                return new RedeemResult { Decision = IdempotencyDecision.InFlight };
             }
-            throw;
+            if (existing is not null)
+            {
+                await idempotency.TryRemoveAsync(existing, cancellationToken).ConfigureAwait(false);
+            }
         }
     }
+
+    private const int MaxKeyAttempts = 3;
 
     /// <summary>
     /// Voids a live redemption: one slot of the total limit and one use of the ticket (or the one-time code) are given
@@ -148,18 +153,21 @@ public sealed partial class RedemptionService(
     /// <summary>Lists redemptions.</summary>
     public Task<Page<Redemption>> ListAsync(PageRequest page, CancellationToken cancellationToken = default) => redemptions.ListAsync(page, cancellationToken);
 
-    private async Task<RedemptionOutcome> ExecuteAsync(RedemptionLookup? lookup, RedemptionRequest request, Actor actor, RedemptionChannel channel, IdempotentRequest? idempotent, CancellationToken cancellationToken)
+    /// <summary>
+    /// Looks up, judges and writes. Returns the outcome and the answer stored for the key, or a null outcome when the
+    /// key already had a record (nothing was written).
+    /// </summary>
+    private async Task<(RedemptionOutcome? Outcome, StoredResponse? Response)> ExecuteAsync(string tenantId, RedemptionLookup? lookup, RedemptionRequest request, Actor actor, RedemptionChannel channel, IdempotentRequest? idempotent, CancellationToken cancellationToken)
     {
         var snapshot = lookup is null ? null : await redemptions.FindSnapshotAsync(lookup, cancellationToken).ConfigureAwait(false);
         if (snapshot is null)
         {
-            return RedemptionOutcome.NotFound;
+            return await AnswerAsync(tenantId, RedemptionOutcome.NotFound, idempotent, cancellationToken).ConfigureAwait(false);
         }
         var now = Instants.Now(time);
         if (RedemptionRules.Evaluate(snapshot, request.StoreId, now) is { } refusal)
         {
-            Log.Refused(_logger, snapshot.Coupon.TenantId, snapshot.Coupon.Id, refusal);
-            return RedemptionOutcome.Refused(refusal);
+            return await AnswerAsync(tenantId, RedemptionOutcome.Refused(refusal), idempotent, cancellationToken).ConfigureAwait(false);
         }
 
         var ticket = snapshot.Ticket;
@@ -181,46 +189,55 @@ public sealed partial class RedemptionService(
             RedeemedAt = now,
             RedeemedBy = actor.MemberId,
         };
+        var redeemed = RedemptionOutcome.Redeemed(redemption);
+        var record = idempotent is null ? null : Record(tenantId, idempotent, redeemed, now);
         var write = new RedemptionWrite
         {
             Redemption = redemption,
             Method = snapshot.Method,
             Audit = AuditEntry.Create(redemption.TenantId, actor, AuditActions.Redeemed, AuditTargets.Redemption, redemption.Id, now),
-            Idempotency = idempotent is null ? null
-                : new IdempotencyCompletion(idempotent.Key.Value, idempotent.Fingerprint.Value, idempotent.Render(RedemptionOutcome.Redeemed(redemption))),
+            Idempotency = record,
         };
         var result = await redemptions.TryRedeemAsync(write, cancellationToken).ConfigureAwait(false);
+        if (result.KeyTaken)
+        {
+            return (null, null);
+        }
         if (result.Refusal is { } lost)
         {
-            Log.Refused(_logger, redemption.TenantId, redemption.CouponId, lost);
-            return RedemptionOutcome.Refused(lost);
+            // A race was lost between the look-up and the write: the guard's refusal is the answer.
+            return await AnswerAsync(tenantId, RedemptionOutcome.Refused(lost), idempotent, cancellationToken).ConfigureAwait(false);
         }
-        Log.Redeemed(_logger, redemption.TenantId, redemption.CouponId, redemption.Id);
-        return RedemptionOutcome.Redeemed(result.Redemption!);
+        return (RedemptionOutcome.Redeemed(result.Redemption!), record?.Response);
     }
 
-    private async Task<RedeemResult> ClaimAsync(string tenantId, IdempotentRequest idempotent, CancellationToken cancellationToken)
+    /// <summary>An outcome that wrote nothing (a refusal or a miss): with a key, its answer is stored on its own.</summary>
+    private async Task<(RedemptionOutcome? Outcome, StoredResponse? Response)> AnswerAsync(string tenantId, RedemptionOutcome outcome, IdempotentRequest? idempotent, CancellationToken cancellationToken)
     {
-        var settings = options.CurrentValue.Idempotency;
-        var now = Instants.Now(time);
-        var claim = IdempotencyPolicy.Claim(tenantId, idempotent.Key, idempotent.Fingerprint, now, settings);
-        var existing = await idempotency.TryClaimAsync(claim, cancellationToken).ConfigureAwait(false);
-        if (existing is null)
+        if (idempotent is null)
         {
-            return new RedeemResult { Decision = IdempotencyDecision.Proceed };
+            return (outcome, null);
         }
-        var decision = IdempotencyPolicy.Decide(existing, idempotent.Fingerprint, now);
-        switch (decision)
+        var record = Record(tenantId, idempotent, outcome, Instants.Now(time));
+        return await idempotency.TryAddAsync(record, cancellationToken).ConfigureAwait(false) ? (outcome, record.Response) : (null, null);
+    }
+
+    private IdempotencyRecord Record(string tenantId, IdempotentRequest idempotent, RedemptionOutcome outcome, DateTimeOffset now) =>
+        IdempotencyPolicy.Completed(tenantId, idempotent.Key, idempotent.Fingerprint, idempotent.Render(outcome), now, options.CurrentValue.Idempotency);
+
+    private void Decided(string tenantId, RedemptionOutcome outcome, RedemptionChannel channel)
+    {
+        SmartECoupon.Operations.SmartECouponMetrics.RedemptionDecided(
+            outcome.Kind switch { RedemptionOutcomeKind.Redeemed => "redeemed", RedemptionOutcomeKind.Refused => "refused", _ => "not_found" },
+            channel == RedemptionChannel.Page ? "page" : "api");
+        switch (outcome.Kind)
         {
-            case IdempotencyDecision.Replay:
-                return new RedeemResult { Decision = decision, Response = existing.Response };
-            case IdempotencyDecision.Proceed:
-                // Expired, or abandoned by a holder that died: take it over, unless another request just did.
-                return await idempotency.TryTakeOverAsync(existing, claim, cancellationToken).ConfigureAwait(false)
-                    ? new RedeemResult { Decision = IdempotencyDecision.Proceed }
-                    : new RedeemResult { Decision = IdempotencyDecision.InFlight };
-            default:
-                return new RedeemResult { Decision = decision };
+            case RedemptionOutcomeKind.Redeemed:
+                Log.Redeemed(_logger, outcome.Redemption!.TenantId, outcome.Redemption.CouponId, outcome.Redemption.Id);
+                break;
+            case RedemptionOutcomeKind.Refused:
+                Log.Refused(_logger, tenantId, outcome.Refusal!.Value);
+                break;
         }
     }
 
@@ -266,7 +283,7 @@ public sealed partial class RedemptionService(
         [LoggerMessage(EventId = 100, Level = LogLevel.Debug, Message = "Redemption {RedemptionId} of coupon {CouponId} in tenant {TenantId}.")]
         public static partial void Redeemed(ILogger logger, string tenantId, string couponId, string redemptionId);
 
-        [LoggerMessage(EventId = 101, Level = LogLevel.Debug, Message = "Redemption of coupon {CouponId} in tenant {TenantId} refused: {Reason}.")]
-        public static partial void Refused(ILogger logger, string tenantId, string couponId, RedemptionRefusal reason);
+        [LoggerMessage(EventId = 101, Level = LogLevel.Debug, Message = "Redemption in tenant {TenantId} refused: {Reason}.")]
+        public static partial void Refused(ILogger logger, string tenantId, RedemptionRefusal reason);
     }
 }

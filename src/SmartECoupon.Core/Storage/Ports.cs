@@ -259,20 +259,25 @@ public sealed record RedemptionWrite
     /// <summary>The audit entry to write with the redemption.</summary>
     public required AuditEntry Audit { get; init; }
 
-    /// <summary>When the request carried an idempotency key: the answer to store with the redemption, in the same transaction.</summary>
-    public IdempotencyCompletion? Idempotency { get; init; }
+    /// <summary>
+    /// When the request carried an idempotency key: its record, completed with the answer, written first in the same
+    /// transaction. When the key already has a record, nothing is written and the result says
+    /// <see cref="RedemptionWriteResult.KeyTaken"/>.
+    /// </summary>
+    public IdempotencyRecord? Idempotency { get; init; }
 }
-
-/// <summary>The answer to store for an idempotency key together with the operation's own writes.</summary>
-/// <param name="Key">The key.</param>
-/// <param name="Fingerprint">The request's fingerprint.</param>
-/// <param name="Response">The answer.</param>
-public sealed record IdempotencyCompletion(string Key, string Fingerprint, StoredResponse Response);
 
 /// <summary>What the store did with a <see cref="RedemptionWrite"/>: wrote it, or refused it because a guard failed.</summary>
 /// <param name="Redemption">The redemption written; <see langword="null"/> when refused.</param>
 /// <param name="Refusal">The guard that failed; <see langword="null"/> when written.</param>
-public sealed record RedemptionWriteResult(Redemption? Redemption, RedemptionRefusal? Refusal);
+public sealed record RedemptionWriteResult(Redemption? Redemption, RedemptionRefusal? Refusal)
+{
+    /// <summary>The result when the write's idempotency key already had a record: nothing was written.</summary>
+    public static RedemptionWriteResult KeyAlreadyRecorded { get; } = new(null, null) { KeyTaken = true };
+
+    /// <summary>Whether the idempotency key already had a record, so that nothing was written.</summary>
+    public bool KeyTaken { get; init; }
+}
 
 /// <summary>The current tenant's redemptions: the race-free heart of the library.</summary>
 public interface IRedemptionRepository
@@ -281,10 +286,12 @@ public interface IRedemptionRepository
     Task<RedemptionSnapshot?> FindSnapshotAsync(RedemptionLookup lookup, CancellationToken cancellationToken = default);
 
     /// <summary>
-    /// Writes <paramref name="write"/> in one transaction, or nothing. Each limit is enforced by one conditional
-    /// statement whose affected-row count decides, in the contract's order: the ticket's uses (or the user's, for a
-    /// shared code) under the coupon's per-user limit, the one-time code's single use, then the coupon's status and
-    /// total limit. The first guard that fails gives the refusal.
+    /// Writes <paramref name="write"/> in one transaction, or nothing. The idempotency record comes first: a key that
+    /// already has one writes nothing (<see cref="RedemptionWriteResult.KeyTaken"/>), and a concurrent request with the
+    /// same key waits for the first to finish. Each limit is then enforced by one conditional statement whose
+    /// affected-row count decides, in the contract's order: the ticket's uses (or the user's, for a shared code) under
+    /// the coupon's per-user limit, the one-time code's single use, then the coupon's status and total limit. The first
+    /// guard that fails gives the refusal.
     /// </summary>
     Task<RedemptionWriteResult> TryRedeemAsync(RedemptionWrite write, CancellationToken cancellationToken = default);
 
@@ -304,24 +311,27 @@ public interface IRedemptionRepository
     Task<Redemption?> FindLastLiveForTicketAsync(string ticketId, CancellationToken cancellationToken = default);
 }
 
-/// <summary>The current tenant's idempotency records.</summary>
+/// <summary>
+/// The current tenant's idempotency records. A request's answer is stored in the transaction of its own writes (see
+/// <see cref="RedemptionWrite.Idempotency"/>), or alone when it wrote nothing else; nothing is claimed before, so a
+/// process that dies mid-request leaves no record behind.
+/// </summary>
 public interface IIdempotencyRepository
 {
     /// <summary>
-    /// Claims <paramref name="claim"/>'s key unless a record for it exists. Returns <see langword="null"/> when claimed,
-    /// or the existing record (which <see cref="IdempotencyPolicy.Decide"/> then judges). Two concurrent claims of one
-    /// key cannot both succeed.
+    /// Stores <paramref name="record"/> unless its key has a record. Returns <see langword="false"/>, storing nothing,
+    /// when it has (<see cref="FindAsync"/> then tells which). Two concurrent adds of one key cannot both succeed.
     /// </summary>
-    Task<IdempotencyRecord?> TryClaimAsync(IdempotencyRecord claim, CancellationToken cancellationToken = default);
+    Task<bool> TryAddAsync(IdempotencyRecord record, CancellationToken cancellationToken = default);
 
-    /// <summary>Replaces <paramref name="stale"/> (expired, or in flight past its lease) with <paramref name="claim"/>, if it is still unchanged.</summary>
-    Task<bool> TryTakeOverAsync(IdempotencyRecord stale, IdempotencyRecord claim, CancellationToken cancellationToken = default);
+    /// <summary>The record of <paramref name="key"/>, or <see langword="null"/>.</summary>
+    Task<IdempotencyRecord?> FindAsync(string key, CancellationToken cancellationToken = default);
 
-    /// <summary>Stores the answer of an operation that wrote nothing else (a refusal, or nothing found).</summary>
-    Task CompleteAsync(IdempotencyCompletion completion, DateTimeOffset completedAt, CancellationToken cancellationToken = default);
-
-    /// <summary>Drops an in-flight claim whose answer is not stored, so the client can try again.</summary>
-    Task ReleaseAsync(string key, string fingerprint, CancellationToken cancellationToken = default);
+    /// <summary>
+    /// Removes <paramref name="stale"/> (expired, or in flight past its lease) if it is still exactly as read, so that
+    /// its key can run again. Returns whether it did; another request may have replaced or removed it first.
+    /// </summary>
+    Task<bool> TryRemoveAsync(IdempotencyRecord stale, CancellationToken cancellationToken = default);
 
     /// <summary>Removes expired records of every tenant; returns how many. Operator-wide.</summary>
     Task<int> RemoveExpiredAsync(DateTimeOffset now, CancellationToken cancellationToken = default);

@@ -101,7 +101,7 @@ internal sealed class SqliteDatabaseBackup(IOptions<EfCoreStorageOptions> option
 /// the owner, so the dump's session declares the cross-tenant scope that the policies admit. A restore runs
 /// <c>pg_restore --clean --single-transaction</c> (all or nothing), grants the request role again, and counts the rows.
 /// </summary>
-internal sealed class PostgreSqlDatabaseBackup(IOptions<EfCoreStorageOptions> options) : IDatabaseBackup
+internal sealed class PostgreSqlDatabaseBackup(IOptions<EfCoreStorageOptions> options, PostgreSqlSessions sessions) : IDatabaseBackup
 {
     public string FileExtension => "dump";
 
@@ -126,12 +126,14 @@ internal sealed class PostgreSqlDatabaseBackup(IOptions<EfCoreStorageOptions> op
 
     public async Task<RestoreCheck> RestoreFromAsync(string path, CancellationToken cancellationToken = default)
     {
-        // Idle connections of this database's pool go, so none outlives the tables it saw.
+        // Idle connections of this database's pools go, so none outlives the tables it saw.
+        sessions.Clear();
         using (var pooled = new NpgsqlConnection(options.Value.EffectiveConnectionString))
         {
             NpgsqlConnection.ClearPool(pooled);
         }
         var output = await RunAsync("pg_restore", ["--clean", "--if-exists", "--no-owner", "--no-acl", "--single-transaction", "--exit-on-error", path], cancellationToken).ConfigureAwait(false);
+        sessions.Clear();
         using (var pooled = new NpgsqlConnection(options.Value.EffectiveConnectionString))
         {
             NpgsqlConnection.ClearPool(pooled);

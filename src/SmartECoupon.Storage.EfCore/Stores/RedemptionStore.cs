@@ -9,6 +9,33 @@ namespace SmartECoupon.Storage.EfCore.Stores;
 
 internal sealed class EfRedemptionRepository(SmartECouponDbContextFactory factory) : EfStore(factory), IRedemptionRepository
 {
+    // The look-ups run on every redemption: compiled once per store (a compiled query is bound to one model, and each
+    // store's contexts share one), so that each call skips LINQ translation and the query cache. Joins, not FirstOrDefault() in a projection: EF translates the latter into a window function over all of
+    // the tenant's coupons (or tickets), which grows with the tenant; a join reads one row by its key.
+    private readonly Func<SmartECouponDbContext, string, CancellationToken, Task<TicketMatch?>> TicketByToken =
+        EF.CompileAsyncQuery((SmartECouponDbContext db, string token, CancellationToken _) => (
+            from t in db.Tickets.AsNoTracking()
+            where t.Token == token
+            join c in db.Coupons.AsNoTracking() on t.CouponId equals c.Id
+            select new TicketMatch(t, c)).FirstOrDefault());
+
+    private readonly Func<SmartECouponDbContext, string, CancellationToken, Task<CodeMatch?>> ByCode =
+        EF.CompileAsyncQuery((SmartECouponDbContext db, string value, CancellationToken _) => (
+            from code in db.Codes.AsNoTracking()
+            where code.Code == value
+            join c in db.Coupons.AsNoTracking() on code.CouponId equals c.Id
+            join t in db.Tickets.AsNoTracking() on code.TicketId equals t.Id into tickets
+            from t in tickets.DefaultIfEmpty()
+            select new CodeMatch(code, c, t)).FirstOrDefault());
+
+    private readonly Func<SmartECouponDbContext, string, string, CancellationToken, Task<SharedCodeMatch?>> BySharedCode =
+        EF.CompileAsyncQuery((SmartECouponDbContext db, string key, string userKey, CancellationToken _) => (
+            from c in db.Coupons.AsNoTracking()
+            where c.SharedCodeKey == key
+            join t in db.Tickets.AsNoTracking().Where(t => t.UserKey == userKey) on c.Id equals t.CouponId into tickets
+            from t in tickets.DefaultIfEmpty()
+            select new SharedCodeMatch(c, t)).FirstOrDefault());
+
     public async Task<RedemptionSnapshot?> FindSnapshotAsync(RedemptionLookup lookup, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(lookup);
@@ -19,10 +46,8 @@ internal sealed class EfRedemptionRepository(SmartECouponDbContextFactory factor
         {
             case RedemptionLookupKind.TicketToken:
             {
-                var found = await db.Tickets.AsNoTracking().Where(t => t.Token == value)
-                    .Select(t => new { Ticket = t, Coupon = db.Coupons.FirstOrDefault(c => c.Id == t.CouponId) })
-                    .FirstOrDefaultAsync(cancellationToken).ConfigureAwait(false);
-                return found?.Coupon is null ? null : new RedemptionSnapshot
+                var found = await TicketByToken(db, value, cancellationToken).ConfigureAwait(false);
+                return found is null ? null : new RedemptionSnapshot
                 {
                     Coupon = RowMapping.ToDomain(found.Coupon),
                     Method = RedemptionMethod.Ticket,
@@ -32,15 +57,8 @@ internal sealed class EfRedemptionRepository(SmartECouponDbContextFactory factor
             }
             case RedemptionLookupKind.Code:
             {
-                var found = await db.Codes.AsNoTracking().Where(c => c.Code == value)
-                    .Select(c => new
-                    {
-                        Code = c,
-                        Coupon = db.Coupons.FirstOrDefault(x => x.Id == c.CouponId),
-                        Ticket = db.Tickets.FirstOrDefault(t => t.Id == c.TicketId),
-                    })
-                    .FirstOrDefaultAsync(cancellationToken).ConfigureAwait(false);
-                if (found?.Coupon is null)
+                var found = await ByCode(db, value, cancellationToken).ConfigureAwait(false);
+                if (found is null)
                 {
                     return null;
                 }
@@ -62,9 +80,7 @@ internal sealed class EfRedemptionRepository(SmartECouponDbContextFactory factor
             case RedemptionLookupKind.SharedCode:
             {
                 var userKey = lookup.UserKey ?? throw new ArgumentException("A shared-code look-up needs a user key.", nameof(lookup));
-                var found = await db.Coupons.AsNoTracking().Where(c => c.SharedCodeKey == value)
-                    .Select(c => new { Coupon = c, Ticket = db.Tickets.FirstOrDefault(t => t.CouponId == c.Id && t.UserKey == userKey) })
-                    .FirstOrDefaultAsync(cancellationToken).ConfigureAwait(false);
+                var found = await BySharedCode(db, value, userKey, cancellationToken).ConfigureAwait(false);
                 return found is null ? null : new RedemptionSnapshot
                 {
                     Coupon = RowMapping.ToDomain(found.Coupon),
@@ -81,67 +97,49 @@ internal sealed class EfRedemptionRepository(SmartECouponDbContextFactory factor
     public async Task<RedemptionWriteResult> TryRedeemAsync(RedemptionWrite write, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(write);
-        var redemption = write.Redemption;
-        var couponId = redemption.CouponId;
-        var published = RowMapping.Published;
+        var statements = RedemptionStatements.For(write, CurrentTenant);
         var db = Factory.ForTenant();
         await using var dbScope = db.ConfigureAwait(false);
-        var tx = await BeginWriteAsync(db, cancellationToken).ConfigureAwait(false);
-        await using var txScope = tx.ConfigureAwait(false);
-
-        // 1. The user's uses, under the coupon's per-user limit as it stands now (one statement, one row).
-        if (write.Method is RedemptionMethod.Ticket or RedemptionMethod.SharedCode)
+        RedemptionGuard? failed;
+        if (db.Provider == StorageProvider.PostgreSql)
         {
-            var ticketId = redemption.TicketId ?? throw new ArgumentException("A ticket or shared-code redemption names the user's ticket.", nameof(write));
-            var perUserLimit = db.Coupons.Where(c => c.Id == couponId).Select(c => c.PerUserLimit);
-            var claimed = await db.Tickets
-                .Where(t => t.Id == ticketId && t.CouponId == couponId && (perUserLimit.FirstOrDefault() == null || t.UsedCount < perUserLimit.FirstOrDefault()))
-                .ExecuteUpdateAsync(s => s.SetProperty(t => t.UsedCount, t => t.UsedCount + 1), cancellationToken).ConfigureAwait(false);
-            if (claimed == 0)
+            // One statement, committed in its own round trip; a failed guard rolled everything back.
+            failed = await statements.RunAsync(db, cancellationToken).ConfigureAwait(false);
+        }
+        else
+        {
+            var tx = await BeginWriteAsync(db, cancellationToken).ConfigureAwait(false);
+            await using var txScope = tx.ConfigureAwait(false);
+            failed = await statements.RunAsync(db, tx, cancellationToken).ConfigureAwait(false);
+            if (failed is null)
             {
-                return Refused(write.Method == RedemptionMethod.Ticket ? RedemptionRefusal.TicketAlreadyUsed : RedemptionRefusal.PerUserLimitReached);
+                await tx.CommitAsync(cancellationToken).ConfigureAwait(false);
             }
+            // Returning without commit rolls every statement back.
         }
-
-        // 2. A one-time code's single use: claimed by setting its redemption where it has none.
-        if (write.Method == RedemptionMethod.OneTimeCode)
+        switch (failed)
         {
-            var code = redemption.OneTimeCode ?? throw new ArgumentException("A one-time-code redemption names the code.", nameof(write));
-            var claimed = await db.Codes
-                .Where(c => c.Code == code && c.CouponId == couponId && c.Kind == CodeKinds.OneTime && c.RedemptionId == null)
-                .ExecuteUpdateAsync(s => s.SetProperty(c => c.RedemptionId, redemption.Id), cancellationToken).ConfigureAwait(false);
-            if (claimed == 0)
-            {
-                return Refused(RedemptionRefusal.TicketAlreadyUsed);
-            }
+            case null:
+                return new RedemptionWriteResult(write.Redemption, null);
+            case RedemptionGuard.IdempotencyKey:
+                return RedemptionWriteResult.KeyAlreadyRecorded;
+            case RedemptionGuard.TicketUses:
+                return new RedemptionWriteResult(null, write.Method == RedemptionMethod.Ticket ? RedemptionRefusal.TicketAlreadyUsed : RedemptionRefusal.PerUserLimitReached);
+            case RedemptionGuard.OneTimeCode:
+                return new RedemptionWriteResult(null, RedemptionRefusal.TicketAlreadyUsed);
+            default:
+                // The coupon's guard: unpublished since the look-up, or its total limit reached. The status tells which.
+                var couponId = write.Redemption.CouponId;
+                var status = await db.Coupons.Where(c => c.Id == couponId).Select(c => c.Status).FirstOrDefaultAsync(cancellationToken).ConfigureAwait(false);
+                return new RedemptionWriteResult(null, status == RowMapping.Published ? RedemptionRefusal.TotalLimitReached : RedemptionRefusal.CouponNotActive);
         }
-
-        // 3. The rows that go with the use, sent as one batch. They are written before the coupon's counter so that the
-        //    coupon row, which every use of a hot coupon waits on, stays locked only for its update and the commit.
-        db.Redemptions.Add(RowMapping.ToRow(redemption));
-        db.AuditEntries.Add(Audit(write.Audit));
-        await db.SaveChangesAsync(cancellationToken).ConfigureAwait(false);
-        if (write.Idempotency is { } completion)
-        {
-            await IdempotencyRecords.CompleteAsync(db, completion, redemption.RedeemedAt, cancellationToken).ConfigureAwait(false);
-        }
-
-        // 4. The coupon: still published, and a slot left under the total limit. Rows affected decide.
-        var counted = await db.Coupons
-            .Where(c => c.Id == couponId && c.Status == published && (c.TotalLimit == null || c.RedeemedCount < c.TotalLimit))
-            .ExecuteUpdateAsync(s => s.SetProperty(c => c.RedeemedCount, c => c.RedeemedCount + 1), cancellationToken).ConfigureAwait(false);
-        if (counted == 0)
-        {
-            var status = await db.Coupons.Where(c => c.Id == couponId).Select(c => c.Status).FirstOrDefaultAsync(cancellationToken).ConfigureAwait(false);
-            return Refused(status == published ? RedemptionRefusal.TotalLimitReached : RedemptionRefusal.CouponNotActive);
-        }
-
-        await tx.CommitAsync(cancellationToken).ConfigureAwait(false);
-        return new RedemptionWriteResult(redemption, null);
-
-        // Returning without commit rolls back every statement above.
-        static RedemptionWriteResult Refused(RedemptionRefusal refusal) => new(null, refusal);
     }
+
+    private sealed record TicketMatch(TicketRow Ticket, CouponRow Coupon);
+
+    private sealed record CodeMatch(CodeRow Code, CouponRow Coupon, TicketRow? Ticket);
+
+    private sealed record SharedCodeMatch(CouponRow Coupon, TicketRow? Ticket);
 
     public async Task<VoidOutcome> VoidAsync(string redemptionId, DateTimeOffset voidedAt, Actor actor, AuditEntry audit, CancellationToken cancellationToken = default)
     {
@@ -207,97 +205,50 @@ internal sealed class EfRedemptionRepository(SmartECouponDbContextFactory factor
 
 internal sealed class EfIdempotencyRepository(SmartECouponDbContextFactory factory, Tenancy.CrossTenantAccess crossTenant) : EfStore(factory), IIdempotencyRepository
 {
-    public async Task<IdempotencyRecord?> TryClaimAsync(IdempotencyRecord claim, CancellationToken cancellationToken = default)
+    public async Task<bool> TryAddAsync(IdempotencyRecord record, CancellationToken cancellationToken = default)
     {
-        ArgumentNullException.ThrowIfNull(claim);
+        ArgumentNullException.ThrowIfNull(record);
         try
         {
             var db = Factory.ForTenant();
             await using var dbScope = db.ConfigureAwait(false);
             var tx = await BeginWriteAsync(db, cancellationToken).ConfigureAwait(false);
             await using var txScope = tx.ConfigureAwait(false);
-            db.IdempotencyRecords.Add(RowMapping.ToRow(claim));
+            db.IdempotencyRecords.Add(RowMapping.ToRow(record));
             await db.SaveChangesAsync(cancellationToken).ConfigureAwait(false);
             await tx.CommitAsync(cancellationToken).ConfigureAwait(false);
-            return null;
+            return true;
         }
         catch (DbUpdateException ex) when (UniqueViolation.Hit(ex, "idempotency_records"))
         {
-            var db = Factory.ForTenant();
-            await using var dbScope = db.ConfigureAwait(false);
-            var existing = await db.IdempotencyRecords.AsNoTracking().FirstOrDefaultAsync(r => r.Key == claim.Key, cancellationToken).ConfigureAwait(false);
-            // Removed between the failed insert and this read: report it as still running; the client retries.
-            return existing is null ? claim with { Fingerprint = "" } : RowMapping.ToDomain(existing);
+            return false;
         }
     }
 
-    public async Task<bool> TryTakeOverAsync(IdempotencyRecord stale, IdempotencyRecord claim, CancellationToken cancellationToken = default)
+    public async Task<IdempotencyRecord?> FindAsync(string key, CancellationToken cancellationToken = default)
+    {
+        var db = Factory.ForTenant();
+        await using var dbScope = db.ConfigureAwait(false);
+        var row = await db.IdempotencyRecords.AsNoTracking().FirstOrDefaultAsync(r => r.Key == key, cancellationToken).ConfigureAwait(false);
+        return row is null ? null : RowMapping.ToDomain(row);
+    }
+
+    public async Task<bool> TryRemoveAsync(IdempotencyRecord stale, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(stale);
-        ArgumentNullException.ThrowIfNull(claim);
         var staleState = RowMapping.Text(stale.State);
-        var inFlight = RowMapping.Text(IdempotencyRecordState.InFlight);
         var db = Factory.ForTenant();
         await using var dbScope = db.ConfigureAwait(false);
         var tx = await BeginWriteAsync(db, cancellationToken).ConfigureAwait(false);
         await using var txScope = tx.ConfigureAwait(false);
-        var changed = await db.IdempotencyRecords
+        // Only the record exactly as it was read: one that another request has replaced in the meantime stays.
+        var removed = await db.IdempotencyRecords
             .Where(r => r.Key == stale.Key && r.Fingerprint == stale.Fingerprint && r.State == staleState && r.CreatedAt == stale.CreatedAt && r.LockedUntil == stale.LockedUntil)
-            .ExecuteUpdateAsync(s => s
-                .SetProperty(r => r.Fingerprint, claim.Fingerprint)
-                .SetProperty(r => r.State, inFlight)
-                .SetProperty(r => r.CreatedAt, claim.CreatedAt)
-                .SetProperty(r => r.LockedUntil, claim.LockedUntil)
-                .SetProperty(r => r.ExpiresAt, claim.ExpiresAt)
-                .SetProperty(r => r.ResponseStatus, (int?)null)
-                .SetProperty(r => r.ResponseContentType, (string?)null)
-                .SetProperty(r => r.ResponseBody, (string?)null), cancellationToken).ConfigureAwait(false);
-        await tx.CommitAsync(cancellationToken).ConfigureAwait(false);
-        return changed == 1;
-    }
-
-    public async Task CompleteAsync(IdempotencyCompletion completion, DateTimeOffset completedAt, CancellationToken cancellationToken = default)
-    {
-        ArgumentNullException.ThrowIfNull(completion);
-        var db = Factory.ForTenant();
-        await using var dbScope = db.ConfigureAwait(false);
-        var tx = await BeginWriteAsync(db, cancellationToken).ConfigureAwait(false);
-        await using var txScope = tx.ConfigureAwait(false);
-        await IdempotencyRecords.CompleteAsync(db, completion, completedAt, cancellationToken).ConfigureAwait(false);
-        await tx.CommitAsync(cancellationToken).ConfigureAwait(false);
-    }
-
-    public async Task ReleaseAsync(string key, string fingerprint, CancellationToken cancellationToken = default)
-    {
-        var inFlight = RowMapping.Text(IdempotencyRecordState.InFlight);
-        var db = Factory.ForTenant();
-        await using var dbScope = db.ConfigureAwait(false);
-        var tx = await BeginWriteAsync(db, cancellationToken).ConfigureAwait(false);
-        await using var txScope = tx.ConfigureAwait(false);
-        await db.IdempotencyRecords.Where(r => r.Key == key && r.Fingerprint == fingerprint && r.State == inFlight)
             .ExecuteDeleteAsync(cancellationToken).ConfigureAwait(false);
         await tx.CommitAsync(cancellationToken).ConfigureAwait(false);
+        return removed == 1;
     }
 
     public Task<int> RemoveExpiredAsync(DateTimeOffset now, CancellationToken cancellationToken = default) =>
         crossTenant.RemoveExpiredIdempotencyRecordsAsync(now, cancellationToken);
-}
-
-/// <summary>Completing an idempotency record, shared by the standalone completion and the redemption's transaction.</summary>
-internal static class IdempotencyRecords
-{
-    public static async Task CompleteAsync(SmartECouponDbContext db, IdempotencyCompletion completion, DateTimeOffset completedAt, CancellationToken cancellationToken)
-    {
-        var inFlight = RowMapping.Text(IdempotencyRecordState.InFlight);
-        var completed = RowMapping.Text(IdempotencyRecordState.Completed);
-        var response = completion.Response;
-        await db.IdempotencyRecords
-            .Where(r => r.Key == completion.Key && r.Fingerprint == completion.Fingerprint && r.State == inFlight)
-            .ExecuteUpdateAsync(s => s
-                .SetProperty(r => r.State, completed)
-                .SetProperty(r => r.LockedUntil, completedAt)
-                .SetProperty(r => r.ResponseStatus, response.StatusCode)
-                .SetProperty(r => r.ResponseContentType, response.ContentType)
-                .SetProperty(r => r.ResponseBody, response.Body), cancellationToken).ConfigureAwait(false);
-    }
 }

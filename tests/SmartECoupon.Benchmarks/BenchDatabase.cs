@@ -1,0 +1,82 @@
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.DependencyInjection;
+using Npgsql;
+using SmartECoupon.Storage.EfCore;
+
+/// <summary>A fresh, migrated database for one provider, with a work folder (backups), removed afterwards.</summary>
+internal sealed class BenchDatabase : IAsyncDisposable
+{
+    private readonly string? _adminConnection;
+    private readonly string? _databaseName;
+
+    private BenchDatabase(ServiceProvider services, string folder, string connectionString, string? adminConnection, string? databaseName)
+    {
+        Services = services;
+        Folder = folder;
+        ConnectionString = connectionString;
+        _adminConnection = adminConnection;
+        _databaseName = databaseName;
+    }
+
+    public ServiceProvider Services { get; }
+
+    public string Folder { get; }
+
+    public string ConnectionString { get; }
+
+    public string BackupFolder => Path.Combine(Folder, "backups");
+
+    /// <summary>Set by <c>--trace-sql</c>: EF Core's command log goes to the console while it is enabled.</summary>
+    public static SqlTraceLoggerProvider? SqlTrace { get; set; }
+
+    public static async Task<BenchDatabase> CreateAsync(StorageProvider provider, string? postgres)
+    {
+        var folder = Path.Combine(Path.GetTempPath(), "smartecoupon-bench", Guid.NewGuid().ToString("N"));
+        Directory.CreateDirectory(folder);
+        string connectionString;
+        string? name = null;
+        if (provider == StorageProvider.Sqlite)
+        {
+            connectionString = $"Data Source={Path.Combine(folder, "bench.db")}";
+        }
+        else
+        {
+            name = "secbench_" + Guid.NewGuid().ToString("N")[..12];
+            await using (var admin = new NpgsqlConnection(postgres))
+            {
+                await admin.OpenAsync();
+                await using var create = new NpgsqlCommand($"CREATE DATABASE {name}", admin);
+                await create.ExecuteNonQueryAsync();
+            }
+            connectionString = new NpgsqlConnectionStringBuilder(postgres) { Database = name }.ToString();
+        }
+        var services = new ServiceCollection();
+        if (SqlTrace is not null)
+        {
+            services.AddLogging(logging => logging.AddProvider(SqlTrace).SetMinimumLevel(Microsoft.Extensions.Logging.LogLevel.Debug));
+        }
+        services.AddSmartECoupon(o => o.Backups.Folder = Path.Combine(folder, "backups")).AddEntityFrameworkCoreStores(o =>
+        {
+            o.Provider = provider;
+            o.ConnectionString = connectionString;
+        });
+        var built = services.BuildServiceProvider();
+        await built.GetRequiredService<SmartECouponStorage>().MigrateAsync();
+        return new BenchDatabase(built, folder, connectionString, provider == StorageProvider.PostgreSql ? postgres : null, name);
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await Services.DisposeAsync();
+        Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
+        Directory.Delete(Folder, recursive: true);
+        if (_adminConnection is not null)
+        {
+            NpgsqlConnection.ClearAllPools();
+            await using var admin = new NpgsqlConnection(_adminConnection);
+            await admin.OpenAsync();
+            await using var drop = new NpgsqlCommand($"DROP DATABASE IF EXISTS {_databaseName} WITH (FORCE)", admin);
+            await drop.ExecuteNonQueryAsync();
+        }
+    }
+}

@@ -1,0 +1,219 @@
+using System.Net;
+using System.Text;
+using Microsoft.Extensions.DependencyInjection;
+using SmartECoupon;
+using SmartECoupon.Auditing;
+using SmartECoupon.Idempotency;
+using SmartECoupon.Redemptions;
+using SmartECoupon.Storage.EfCore;
+using SmartECoupon.Tenancy;
+using SmartECoupon.Tests;
+
+/// <summary>
+/// Redemption throughput and latency: raw SQL (the baseline), the library (<see cref="RedemptionService"/>, with an
+/// idempotency key as the host sends one) and the sample host over HTTP on Kestrel, on one database, for a spread of
+/// coupons and for one hot coupon, with 1, 8 and 32 concurrent workers.
+/// </summary>
+internal static class RedemptionBenchmark
+{
+    public const string RedeemPath = "/api/v1/redemptions";
+
+    public static async Task RunAsync(BenchDatabase database, StorageProvider provider, BenchSettings settings, BenchReport report)
+    {
+        var fixture = await RedemptionFixture.CreateAsync(database, provider, settings.SpreadCoupons, settings.HotTickets);
+        long succeeded = 0;
+        var baselines = new Dictionary<(string, int), LoadResult>();
+        using var sqliteWriterQueue = new SemaphoreSlim(1, 1);
+        foreach (var shape in (string[])[RedemptionShapes.Spread, RedemptionShapes.Hot])
+        {
+            var targets = fixture.For(shape);
+            foreach (var workers in settings.Workers)
+            {
+                var raws = new List<RawRedeemer>();
+                var raw = await LoadRunner.RunAsync(workers, settings.WarmUp, settings.Window, w =>
+                {
+                    var redeemer = RawRedeemer.OpenAsync(provider, database.ConnectionString, fixture.TenantId, fixture.MemberId, sqliteWriterQueue).GetAwaiter().GetResult();
+                    lock (raws)
+                    {
+                        raws.Add(redeemer);
+                    }
+                    var pick = Picker(targets, shape, w);
+                    return async () => Count(await redeemer.RedeemAsync(pick()), ref succeeded);
+                });
+                foreach (var redeemer in raws)
+                {
+                    await redeemer.DisposeAsync();
+                }
+                baselines[(shape, workers)] = raw;
+                Add(report, provider, shape, "raw SQL", raw, null, null);
+
+                var library = new LibraryRedeemer(database.Services, fixture.TenantId, fixture.MemberId);
+                var measured = await LoadRunner.RunAsync(workers, settings.WarmUp, settings.Window, w =>
+                {
+                    var pick = Picker(targets, shape, w);
+                    return async () => Count(await library.RedeemAsync(pick()), ref succeeded);
+                });
+                Add(report, provider, shape, "library", measured, raw, 0.70);
+            }
+        }
+
+        if (settings.Http)
+        {
+            await using var host = await StartHostAsync(database, provider);
+            using var client = new HttpClient(new SocketsHttpHandler { MaxConnectionsPerServer = 256, PooledConnectionLifetime = TimeSpan.FromMinutes(10) })
+            {
+                BaseAddress = host.Address,
+                Timeout = TimeSpan.FromSeconds(60),
+            };
+            client.DefaultRequestHeaders.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", fixture.ApiKey);
+            foreach (var shape in (string[])[RedemptionShapes.Spread, RedemptionShapes.Hot])
+            {
+                var targets = fixture.For(shape);
+                foreach (var workers in settings.Workers)
+                {
+                    var measured = await LoadRunner.RunAsync(workers, settings.WarmUp, settings.Window, w =>
+                    {
+                        var pick = Picker(targets, shape, w);
+                        return async () => Count(await HttpRedeemAsync(client, pick()), ref succeeded);
+                    });
+                    Add(report, provider, shape, "HTTP (Kestrel)", measured, baselines[(shape, workers)], 0.40);
+                }
+            }
+        }
+
+        // Every redemption the harness counted is a row, and no row exists that it did not count.
+        var stored = await CountRedemptionsAsync(database, provider, fixture.TenantId);
+        if (stored != Interlocked.Read(ref succeeded))
+        {
+            throw new InvalidOperationException($"{provider}: {stored} redemptions stored, {succeeded} reported as redeemed.");
+        }
+    }
+
+    /// <summary>
+    /// <c>--trace-sql</c>: library redemptions one at a time (the time per redemption), then one more with EF Core's
+    /// command log on, to see which statements a redemption sends and how long each takes.
+    /// </summary>
+    public static async Task TraceAsync(BenchDatabase database, StorageProvider provider, SqlTraceLoggerProvider trace)
+    {
+        const int Iterations = 200;
+        var fixture = await RedemptionFixture.CreateAsync(database, provider, 10_000, 100);
+        var library = new LibraryRedeemer(database.Services, fixture.TenantId, fixture.MemberId);
+        for (var i = 0; i < Iterations / 4; i++)
+        {
+            await library.RedeemAsync(fixture.Spread[i]);
+        }
+        var watch = System.Diagnostics.Stopwatch.StartNew();
+        for (var i = Iterations / 4; i < Iterations; i++)
+        {
+            await library.RedeemAsync(fixture.Spread[i]);
+        }
+        Console.WriteLine($"{provider}: {watch.Elapsed.TotalMilliseconds / (Iterations * 3 / 4):F2} ms per library redemption, one at a time");
+        // EF Core re-reads whether command logging is on about once a second.
+        trace.Enabled = true;
+        await Task.Delay(1100);
+        Console.WriteLine($"{provider}: one redemption");
+        await library.RedeemAsync(fixture.Spread[Iterations]);
+        trace.Enabled = false;
+    }
+
+    private static bool Count(bool ok, ref long succeeded)
+    {
+        if (ok)
+        {
+            Interlocked.Increment(ref succeeded);
+        }
+        return ok;
+    }
+
+    private static Func<RedemptionTarget> Picker(RedemptionTarget[] targets, string shape, int worker)
+    {
+        var random = new Random((worker * 7919) + shape.Length);
+        return () => targets[random.Next(targets.Length)];
+    }
+
+    private static void Add(BenchReport report, StorageProvider provider, string shape, string variant, LoadResult result, LoadResult? baseline, double? target)
+    {
+        var ratio = baseline is null ? (double?)null : result.PerSecond / baseline.PerSecond;
+        report.Add(new BenchRow
+        {
+            Scenario = "redeem",
+            Provider = provider.ToString(),
+            Case = $"{(shape == RedemptionShapes.Hot ? "one hot coupon" : "spread over coupons")}, {result.Workers} workers",
+            Variant = variant,
+            Value = result.PerSecond,
+            Unit = "redemptions/s",
+            P50Ms = result.P50Ms,
+            P99Ms = result.P99Ms,
+            Failed = result.Failed,
+            Baseline = baseline?.PerSecond,
+            Ratio = ratio,
+            Target = target is null ? null : $"≥ {target * 100:F0}% of raw",
+            MeetsTarget = target is null ? null : ratio >= target,
+            Note = result.FirstError,
+        });
+    }
+
+    private static async Task<bool> HttpRedeemAsync(HttpClient client, RedemptionTarget target)
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Post, RedeemPath)
+        {
+            Content = new StringContent($$"""{"ticketToken":"{{target.Token}}"}""", Encoding.UTF8, "application/json"),
+        };
+        request.Headers.Add("Idempotency-Key", Guid.NewGuid().ToString("N"));
+        using var response = await client.SendAsync(request);
+        if (response.StatusCode != HttpStatusCode.Created)
+        {
+            throw new InvalidOperationException($"HTTP {(int)response.StatusCode}: {await response.Content.ReadAsStringAsync()}");
+        }
+        return true;
+    }
+
+    private static async Task<HostProcess> StartHostAsync(BenchDatabase database, StorageProvider provider)
+    {
+        var folder = Path.Combine(Path.GetTempPath(), "smartecoupon-bench-host", Guid.NewGuid().ToString("N"));
+        Directory.CreateDirectory(folder);
+        var settings = new Dictionary<string, string>
+        {
+            ["ASPNETCORE_ENVIRONMENT"] = "Production",
+            ["Logging__LogLevel__Default"] = "Warning",
+            ["SmartECoupon__Storage__Provider"] = provider.ToString(),
+            ["ConnectionStrings__SmartECoupon"] = database.ConnectionString,
+            ["SmartECoupon__Backups__Folder"] = Path.Combine(folder, "backups"),
+            ["SmartECoupon__Uploads__Folder"] = Path.Combine(folder, "uploads"),
+            ["Host__Mail__PickupFolder"] = Path.Combine(folder, "mail"),
+            // The scheduler's jobs (backups, purges, probes) would compete with the load for the same two cores.
+            ["Host__RunBackgroundJobs"] = "false",
+        };
+        return await HostProcess.StartAsync(folder, settings);
+    }
+
+    private static async Task<long> CountRedemptionsAsync(BenchDatabase database, StorageProvider provider, string tenantId)
+    {
+        await using var connection = await RedemptionFixture.OpenAsync(provider, database.ConnectionString, tenantId);
+        await using var command = connection.CreateCommand();
+        command.CommandText = $"SELECT count(*) FROM redemptions WHERE tenant_id = '{tenantId}'";
+        return Convert.ToInt64(await command.ExecuteScalarAsync(), System.Globalization.CultureInfo.InvariantCulture);
+    }
+}
+
+/// <summary>The library as the host calls it: a tenant scope, the redemption with an idempotency key, the answer rendered for storing.</summary>
+internal sealed class LibraryRedeemer(IServiceProvider services, string tenantId, string memberId)
+{
+    private readonly RedemptionService _redemptions = services.GetRequiredService<RedemptionService>();
+    private readonly ITenantContext _tenantContext = services.GetRequiredService<ITenantContext>();
+    private readonly Actor _actor = Actor.Member(memberId);
+
+    public async Task<bool> RedeemAsync(RedemptionTarget target)
+    {
+        using var scope = _tenantContext.BeginScope(tenantId);
+        var body = Encoding.UTF8.GetBytes($$"""{"ticketToken":"{{target.Token}}"}""");
+        IdempotencyKey.TryCreate(Guid.NewGuid().ToString("N"), out var key);
+        var fingerprint = RequestFingerprint.Compute("POST", RedemptionBenchmark.RedeemPath, body);
+        var result = await _redemptions.RedeemAsync(RedemptionRequest.ForTicketToken(target.Token), _actor, RedemptionChannel.Api, new IdempotentRequest(key, fingerprint, Render));
+        return result.Succeeded && result.Value.Outcome?.Kind == RedemptionOutcomeKind.Redeemed;
+    }
+
+    private static StoredResponse Render(RedemptionOutcome outcome) => outcome.Redemption is { } r
+        ? new StoredResponse(201, "application/json", $$"""{"id":"{{r.Id}}","couponId":"{{r.CouponId}}","ticketId":"{{r.TicketId}}","userKey":"{{r.UserKey}}","storeId":null,"channel":"api","redeemedAt":"{{r.RedeemedAt:O}}","redeemedBy":"{{r.RedeemedBy}}"}""")
+        : new StoredResponse(409, "application/problem+json", $$"""{"code":"{{outcome.Refusal}}"}""");
+}
