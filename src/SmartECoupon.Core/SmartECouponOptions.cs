@@ -45,6 +45,9 @@ public sealed class SmartECouponOptions
     /// <summary>Uploaded files.</summary>
     public UploadOptions Uploads { get; } = new();
 
+    /// <summary>API keys: how long one that checked out is remembered.</summary>
+    public ApiKeyOptions ApiKeys { get; } = new();
+
     /// <summary>Sign-in to admin screens: lockout and password length.</summary>
     public SignInOptions SignIn { get; } = new();
 

@@ -133,6 +133,10 @@ internal sealed class SmartECouponOptionsValidator : IValidateOptions<SmartECoup
             failures.Add("Availability:TargetPercent must be in (0, 100] and MinimumOutage not negative.");
         }
 
+        if (options.ApiKeys.CacheDuration < TimeSpan.Zero || options.ApiKeys.CacheDuration > TimeSpan.FromMinutes(5))
+        {
+            failures.Add($"ApiKeys:CacheDuration must be between 0 and 5 minutes (was {options.ApiKeys.CacheDuration}): a removed key keeps working in other processes for that long.");
+        }
         if (options.ConcurrencyRetryAfter < TimeSpan.FromSeconds(1))
         {
             failures.Add("ConcurrencyRetryAfter must be at least 1 second: Retry-After is sent in whole seconds.");

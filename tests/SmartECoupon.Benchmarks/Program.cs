@@ -111,6 +111,7 @@ internal sealed record BenchSettings
     public string JsonPath { get; init; } = "";
     public TimeSpan WarmUp { get; init; }
     public TimeSpan Window { get; init; }
+    public TimeSpan HostWarmUp { get; init; }
     public int[] Workers { get; init; } = [1, 8, 32];
     public int SpreadCoupons { get; init; } = 10_000;
     public int HotTickets { get; init; } = 10_000;
@@ -141,6 +142,7 @@ internal sealed record BenchSettings
             Http = !args.Contains("--no-http"),
             JsonPath = Arg("--json") ?? Path.Combine("artifacts", "benchmarks", quick ? "quick.json" : "full.json"),
             WarmUp = quick ? TimeSpan.FromMilliseconds(300) : TimeSpan.FromSeconds(3),
+            HostWarmUp = quick ? TimeSpan.FromSeconds(4) : TimeSpan.FromSeconds(15),
             Window = Arg("--window") is { } window ? TimeSpan.FromSeconds(double.Parse(window, System.Globalization.CultureInfo.InvariantCulture))
                 : quick ? TimeSpan.FromSeconds(1) : TimeSpan.FromSeconds(15),
             Codes = quick ? 20_000 : 1_000_000,

@@ -39,6 +39,7 @@ public class OptionsTests
     [InlineData("Fields:StoreName")]
     [InlineData("Fields:UserKey")]
     [InlineData("ConcurrencyRetryAfter")]
+    [InlineData("ApiKeys:CacheDuration")]
     public void A_bad_setting_stops_the_start_and_is_named(string setting)
     {
         Action<SmartECouponOptions> breakIt = setting switch
@@ -54,6 +55,7 @@ public class OptionsTests
             "Fields:StoreName" => o => o.Fields.StoreName.AllowedCharacters = CharacterClasses.None,
             "Fields:UserKey" => o => o.Fields.UserKey.MaxCp932Bytes = 0,
             "ConcurrencyRetryAfter" => o => o.ConcurrencyRetryAfter = TimeSpan.FromMilliseconds(10),
+            "ApiKeys:CacheDuration" => o => o.ApiKeys.CacheDuration = TimeSpan.FromHours(1),
             _ => throw new ArgumentOutOfRangeException(nameof(setting)),
         };
 

@@ -126,6 +126,44 @@ public abstract class TenancyConformance(IStorageHarness harness) : ConformanceT
     }
 
     [SkippableFact]
+    public async Task A_checked_key_is_remembered_for_the_cache_duration_but_never_with_another_secret()
+    {
+        var tenant = await NewTenantAsync();
+        var authenticator = Get<ApiKeyAuthenticator>();
+        Assert.NotNull(await authenticator.AuthenticateAsync(tenant.AdminKey));
+
+        // The key replaced behind the library's back, as another process of the deployment would: remembered here
+        // until the cache duration (10 seconds) has passed, then refused.
+        var replacement = ApiKeys.Issue(tenant.Id);
+        using (In(tenant))
+        {
+            Assert.True(await Get<IMemberRepository>().ReplaceKeyAsync(tenant.Admin.Id, replacement.KeyId, replacement.Hash,
+                AuditEntry.Create(tenant.Id, tenant.Admin, AuditActions.MemberKeyRotated, AuditTargets.Member, tenant.Admin.Id, Harness.Time.GetUtcNow())));
+        }
+        Assert.NotNull(await authenticator.AuthenticateAsync(tenant.AdminKey));
+        var forged = tenant.AdminKey[..^1] + (tenant.AdminKey[^1] == 'A' ? 'B' : 'A');
+        Assert.Null(await authenticator.AuthenticateAsync(forged));
+        Harness.Time.Advance(TimeSpan.FromSeconds(10));
+        Assert.Null(await authenticator.AuthenticateAsync(tenant.AdminKey));
+        Assert.NotNull(await authenticator.AuthenticateAsync(replacement.Key));
+    }
+
+    [SkippableFact]
+    public async Task A_cancellation_reaches_a_remembered_key_at_once()
+    {
+        var tenant = await NewTenantAsync();
+        var authenticator = Get<ApiKeyAuthenticator>();
+        var today = TenantTimeZones.DateIn(Harness.Time.GetUtcNow(), TenantTimeZones.Find(TenantTimeZones.Default));
+        Assert.True((await authenticator.AuthenticateAsync(tenant.AdminKey))!.CanWriteOn(today));
+
+        Assert.True((await Get<TenantService>().CancelAsync(tenant.Id, today, Operator)).Succeeded);
+
+        var after = await authenticator.AuthenticateAsync(tenant.AdminKey);
+        Assert.NotNull(after);
+        Assert.False(after.CanWriteOn(today));
+    }
+
+    [SkippableFact]
     public async Task Racing_member_creations_never_pass_the_plan_limit_and_a_removal_frees_a_slot()
     {
         var tenant = await NewTenantAsync(TenantPlan.Free); // 3 members, the administrator included
