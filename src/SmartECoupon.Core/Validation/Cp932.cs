@@ -26,6 +26,11 @@ public static class Cp932
     public static bool CanEncode(string text)
     {
         ArgumentNullException.ThrowIfNull(text);
+        // ASCII is all in CP932, and most cells of an export (ids, codes, times) are ASCII: no look-up for them.
+        if (!text.AsSpan().ContainsAnyExceptInRange('\0', '\x7F'))
+        {
+            return true;
+        }
         foreach (var rune in text.EnumerateRunes())
         {
             if (!CanEncode(rune))

@@ -102,6 +102,18 @@ public sealed class JpStringVectorsTests
     }
 
     [Fact]
+    public void Every_ascii_character_is_in_cp932_so_a_pure_ascii_text_needs_no_look_up()
+    {
+        var ascii = new string([.. Enumerable.Range(0, 128).Select(c => (char)c)]);
+        Assert.All(ascii.EnumerateRunes(), r => Assert.True(Cp932.CanEncode(r), $"U+{r.Value:X4}"));
+        Assert.True(Cp932.CanEncode(ascii));
+        Assert.Equal(ascii.Length, Cp932.StrictEncoding.GetByteCount(ascii));
+        Assert.False(Cp932.CanEncode(ascii + "🍣"));
+        Assert.False(Cp932.CanEncode("髙橋𠮷"));
+        Assert.True(Cp932.CanEncode("ｶﾌｪ 髙橋 ①"));
+    }
+
+    [Fact]
     public void Nfc_turns_an_ibm_compatibility_kanji_into_its_jis_form_under_a_policy_without_extensions()
     {
         // 神 U+FA19 fails R1 raw; NFC gives 神 U+795E, a level-1 kanji.
