@@ -82,6 +82,33 @@ internal sealed class BenchReport(bool quick)
         Console.WriteLine($"JSON: {Path.GetFullPath(path)}");
     }
 
+    /// <summary>The table as Markdown (for docs/benchmarks.md), with the machine and the date above it.</summary>
+    public async Task WriteMarkdownAsync(string path, IReadOnlyDictionary<string, string> machine, string command)
+    {
+        var text = new System.Text.StringBuilder();
+        text.AppendLine(CultureInfo.InvariantCulture, $"Measured {DateTimeOffset.UtcNow:yyyy-MM-dd HH:mm} UTC ({(quick ? "quick" : "full")} run) with `{command}`.");
+        text.AppendLine();
+        text.AppendLine(string.Join("; ", machine.Select(kv => $"{kv.Key}: {kv.Value}")) + ".");
+        text.AppendLine();
+        text.AppendLine("| scenario | provider | case | variant | value | p50 ms | p99 ms | baseline | ratio | target | |");
+        text.AppendLine("|---|---|---|---|--:|--:|--:|--:|--:|---|---|");
+        foreach (var r in _rows)
+        {
+            text.AppendLine(CultureInfo.InvariantCulture, $"| {r.Scenario} | {r.Provider} | {r.Case} | {r.Variant} | {Number(r.Value)} {r.Unit} | {(r.P50Ms is { } p50 ? F(p50, 2) : "")} | {(r.P99Ms is { } p99 ? F(p99, 2) : "")} | {(r.Baseline is { } b ? Number(b) : "")} | {(r.Ratio is { } ratio ? F(ratio * 100, 0) + "%" : "")} | {r.Target} | {r.MeetsTarget switch { true => "met", false => "**missed**", null => "" }} |");
+        }
+        var notes = _rows.Where(r => r.Note is not null).Select(r => $"- {r.Provider}, {r.Scenario} [{r.Case}] {r.Variant}: {r.Note}").Distinct().ToList();
+        if (notes.Count > 0)
+        {
+            text.AppendLine();
+            foreach (var note in notes)
+            {
+                text.AppendLine(note);
+            }
+        }
+        await File.WriteAllTextAsync(path, text.ToString());
+        Console.WriteLine($"Markdown: {Path.GetFullPath(path)}");
+    }
+
     public static Dictionary<string, string> Machine(string? postgresVersion, string sqliteVersion) => new()
     {
         ["os"] = RuntimeInformation.OSDescription,

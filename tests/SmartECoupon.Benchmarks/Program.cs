@@ -2,7 +2,9 @@
 // database. See docs/benchmarks.md for what each scenario does and the last full run's table.
 //
 //   dotnet run -c Release --project tests/SmartECoupon.Benchmarks -- [--quick] [--provider sqlite|postgresql|both]
-//       [--scenario redeem|codes|export|backup|all] [--no-http] [--window <seconds>] [--json <path>]
+//       [--scenario redeem|codes|export|backup|all] [--no-http] [--window <seconds>] [--json <path>] [--trace-sql]
+//
+// Writes the table to the console, and as JSON and Markdown (the same path with .md) under artifacts/benchmarks/.
 //
 // PostgreSQL runs need SMARTECOUPON_BENCH_POSTGRES (or SMARTECOUPON_TEST_POSTGRES): an owner login that may create
 // databases. --quick runs every scenario small (CI runs it so that the harness cannot rot); without it, the full run.
@@ -81,6 +83,7 @@ foreach (var provider in providers)
 report.PrintTable();
 Console.WriteLine($"Whole run: {total.Elapsed.TotalSeconds:F0} s");
 await report.WriteJsonAsync(settings.JsonPath, machine);
+await report.WriteMarkdownAsync(Path.ChangeExtension(settings.JsonPath, ".md"), machine, "dotnet run -c Release --project tests/SmartECoupon.Benchmarks -- " + string.Join(' ', args));
 var missed = report.Rows.Count(r => r.MeetsTarget == false);
 Console.WriteLine(missed == 0 ? "Every figure with a target met it." : $"{missed} figure(s) under target (targets are goals, not assertions; see docs/benchmarks.md).");
 
