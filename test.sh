@@ -2,7 +2,7 @@
 # Runs every test of SmartECoupon on a fresh machine that has the .NET 10 SDK and the PostgreSQL 15 binaries:
 # installs Debian's chromium and a Japanese font for the page tests when they are missing, restores, builds (warnings
 # are errors), starts a throw-away PostgreSQL cluster for the PostgreSQL suite (stopped at the end, even on failure),
-# runs the tests, then runs the README's Quickstart as written.
+# runs the tests, then runs the README's Quickstart as written and every C# snippet of the docs (samples/DocSnippets).
 # CI runs this same script through .ci/run.
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")"
@@ -53,6 +53,7 @@ dotnet restore SmartECoupon.Core.sln
 dotnet build SmartECoupon.Core.sln -c "$configuration" --no-restore
 dotnet test SmartECoupon.Core.sln -c "$configuration" --no-build
 dotnet run --project samples/Quickstart -c "$configuration" --no-build
+dotnet run --project samples/DocSnippets -c "$configuration" --no-build
 
 if [ -f "$SMARTECOUPON_REPORT_FILE" ]; then
   echo "== Figures from the conformance suite (races: rows counted in the database; volumes) =="

@@ -83,7 +83,7 @@ foreach (var provider in providers)
 report.PrintTable();
 Console.WriteLine($"Whole run: {total.Elapsed.TotalSeconds:F0} s");
 await report.WriteJsonAsync(settings.JsonPath, machine);
-await report.WriteMarkdownAsync(Path.ChangeExtension(settings.JsonPath, ".md"), machine, "dotnet run -c Release --project tests/SmartECoupon.Benchmarks -- " + string.Join(' ', args));
+await report.WriteMarkdownAsync(Path.ChangeExtension(settings.JsonPath, ".md"), machine, "dotnet run -c Release --project tests/SmartECoupon.Benchmarks" + (args.Length == 0 ? "" : " -- " + string.Join(' ', args)));
 var missed = report.Rows.Count(r => r.MeetsTarget == false);
 Console.WriteLine(missed == 0 ? "Every figure with a target met it." : $"{missed} figure(s) under target (targets are goals, not assertions; see docs/benchmarks.md).");
 
