@@ -77,7 +77,7 @@ internal static class HostSetup
             document.Info.Title = "SmartECoupon API";
             document.Info.Description = "The sample host's HTTP contract: multi-tenant digital coupons. Authenticate with `Authorization: Bearer <apiKey>`.";
             return Task.CompletedTask;
-        }));
+        }).AddOperationTransformer(OpenApiConventions.DescribeAsync));
         builder.Services.AddHttpClient();
 
         // Operations: health per component, the alert hook, background jobs, the status page, metrics and traces.

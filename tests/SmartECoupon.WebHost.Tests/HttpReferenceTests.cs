@@ -91,7 +91,7 @@ public sealed class HttpReferenceTests(SqliteHostFactory factory) : IClassFixtur
                 if (operation.TryGetProperty("responses", out var responses))
                 {
                     text.Append("| status | description | content |\n|---|---|---|\n");
-                    foreach (var response in responses.EnumerateObject())
+                    foreach (var response in responses.EnumerateObject().OrderBy(r => r.Name, StringComparer.Ordinal))
                     {
                         var content = response.Value.TryGetProperty("content", out var c)
                             ? string.Join("; ", c.EnumerateObject().Select(m => $"`{m.Name}`" + (m.Value.TryGetProperty("schema", out var s) ? " " + TypeOf(s) : "")))

@@ -15,20 +15,20 @@ internal static class CouponEndpoints
     public static void Map(RouteGroupBuilder api, WebApplication app)
     {
         var coupons = api.MapGroup("/coupons").WithTags("Coupons");
-        coupons.MapPost("/", CreateAsync).RequireAuthorization(ApiPolicies.Admin);
-        coupons.MapGet("/", ListAsync).RequireAuthorization(ApiPolicies.Staff);
-        coupons.MapGet("/{id}", GetAsync).RequireAuthorization(ApiPolicies.Staff);
-        coupons.MapPatch("/{id}", UpdateAsync).RequireAuthorization(ApiPolicies.Admin);
+        coupons.MapPost("/", CreateAsync).RequireAuthorization(ApiPolicies.Admin).WithSummary("Creates a coupon as a draft.");
+        coupons.MapGet("/", ListAsync).RequireAuthorization(ApiPolicies.Staff).WithSummary("Lists the tenant's coupons with their counts.");
+        coupons.MapGet("/{id}", GetAsync).RequireAuthorization(ApiPolicies.Staff).WithSummary("One coupon.");
+        coupons.MapPatch("/{id}", UpdateAsync).RequireAuthorization(ApiPolicies.Admin).WithSummary("Changes a coupon's fields.");
         coupons.MapPost("/{id}/publish", (string id, HttpContext context, CouponService service) =>
-            StatusAsync(context, service.PublishAsync(id, Caller.ActorOf(context), context.RequestAborted))).RequireAuthorization(ApiPolicies.Admin);
+            StatusAsync(context, service.PublishAsync(id, Caller.ActorOf(context), context.RequestAborted))).RequireAuthorization(ApiPolicies.Admin).WithSummary("Publishes a coupon: customers can receive and use it (within the plan's published-coupon limit).");
         coupons.MapPost("/{id}/pause", (string id, HttpContext context, CouponService service) =>
-            StatusAsync(context, service.PauseAsync(id, Caller.ActorOf(context), context.RequestAborted))).RequireAuthorization(ApiPolicies.Admin);
+            StatusAsync(context, service.PauseAsync(id, Caller.ActorOf(context), context.RequestAborted))).RequireAuthorization(ApiPolicies.Admin).WithSummary("Pauses a coupon: uses are refused until it is published again.");
         coupons.MapPost("/{id}/archive", (string id, HttpContext context, CouponService service) =>
-            StatusAsync(context, service.ArchiveAsync(id, Caller.ActorOf(context), context.RequestAborted))).RequireAuthorization(ApiPolicies.Admin);
-        coupons.MapPut("/{id}/image", SetImageAsync).RequireAuthorization(ApiPolicies.Admin);
-        coupons.MapPost("/{id}/tickets", IssueTicketAsync).RequireAuthorization(ApiPolicies.Admin);
-        coupons.MapPost("/{id}/codes", GenerateCodesAsync).RequireAuthorization(ApiPolicies.Admin);
-        coupons.MapGet("/{id}/codes", ListCodesAsync).RequireAuthorization(ApiPolicies.Staff);
+            StatusAsync(context, service.ArchiveAsync(id, Caller.ActorOf(context), context.RequestAborted))).RequireAuthorization(ApiPolicies.Admin).WithSummary("Archives a coupon: it can no longer be used.");
+        coupons.MapPut("/{id}/image", SetImageAsync).RequireAuthorization(ApiPolicies.Admin).WithSummary("Sets the coupon's image (PNG, JPEG or WebP, at most 2 MB; the type is read from the bytes).");
+        coupons.MapPost("/{id}/tickets", IssueTicketAsync).RequireAuthorization(ApiPolicies.Admin).WithSummary("Issues a customer's ticket (URL token, code and QR); the same customer gets the same ticket again.");
+        coupons.MapPost("/{id}/codes", GenerateCodesAsync).RequireAuthorization(ApiPolicies.Admin).WithSummary("Generates one-time codes: up to 10,000 at once (201), more as a job (202).");
+        coupons.MapGet("/{id}/codes", ListCodesAsync).RequireAuthorization(ApiPolicies.Staff).WithSummary("Lists the coupon's one-time codes.");
 
         // Coupon images for the coupon page: public, from the coupon's id, with the sniffed type and nothing that runs.
         app.MapGet("/images/{couponId}", GetImageAsync).WithTags("Pages").ExcludeFromDescription();

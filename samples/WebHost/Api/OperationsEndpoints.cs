@@ -12,20 +12,20 @@ internal static class OperationsEndpoints
     public static void Map(RouteGroupBuilder api)
     {
         var maintenance = api.MapGroup("/maintenance").WithTags("Operations");
-        maintenance.MapPost("/", CreateNoticeAsync).RequireAuthorization(ApiPolicies.Operator);
-        maintenance.MapGet("/", ListNoticesAsync).RequireAuthorization(ApiPolicies.AnyKey);
+        maintenance.MapPost("/", CreateNoticeAsync).RequireAuthorization(ApiPolicies.Operator).WithSummary("Announces a maintenance at least 7 days ahead (or an emergency with its reason) and e-mails every tenant administrator.");
+        maintenance.MapGet("/", ListNoticesAsync).RequireAuthorization(ApiPolicies.AnyKey).WithSummary("Lists the maintenance notices that have not ended.");
 
         var incidents = api.MapGroup("/incidents").WithTags("Operations");
-        incidents.MapPost("/", CreateIncidentAsync).RequireAuthorization(ApiPolicies.Operator);
-        incidents.MapPatch("/{id}", UpdateIncidentAsync).RequireAuthorization(ApiPolicies.Operator);
-        incidents.MapGet("/", ListIncidentsAsync).RequireAuthorization(ApiPolicies.AnyKey);
-        incidents.MapGet("/{id}", GetIncidentAsync).RequireAuthorization(ApiPolicies.AnyKey);
+        incidents.MapPost("/", CreateIncidentAsync).RequireAuthorization(ApiPolicies.Operator).WithSummary("Publishes an incident on the status page.");
+        incidents.MapPatch("/{id}", UpdateIncidentAsync).RequireAuthorization(ApiPolicies.Operator).WithSummary("Moves an incident on: investigating, identified, monitoring, resolved.");
+        incidents.MapGet("/", ListIncidentsAsync).RequireAuthorization(ApiPolicies.AnyKey).WithSummary("Lists incidents.");
+        incidents.MapGet("/{id}", GetIncidentAsync).RequireAuthorization(ApiPolicies.AnyKey).WithSummary("One incident.");
 
         var ops = api.MapGroup("/ops").RequireAuthorization(ApiPolicies.Operator).WithTags("Operations");
-        ops.MapPost("/outages", RecordOutageAsync);
-        ops.MapGet("/availability", AvailabilityAsync);
-        ops.MapPost("/backups", CreateBackupAsync);
-        ops.MapGet("/backups", ListBackupsAsync);
+        ops.MapPost("/outages", RecordOutageAsync).WithSummary("Records an outage seen by an outside monitor.");
+        ops.MapGet("/availability", AvailabilityAsync).WithSummary("Availability over a period against the 99.00% target (outages under 5 minutes ignored).");
+        ops.MapPost("/backups", CreateBackupAsync).WithSummary("Takes a full backup now (file, SHA-256 and manifest); rotates to the generations kept.");
+        ops.MapGet("/backups", ListBackupsAsync).WithSummary("Lists the backups kept, newest first.");
     }
 
     private static async Task<Results<Created<NoticeResponse>, ProblemHttpResult>> CreateNoticeAsync(HttpContext context, MaintenanceService service)

@@ -13,11 +13,11 @@ internal static class RedemptionEndpoints
     public static void Map(RouteGroupBuilder api)
     {
         var redemptions = api.MapGroup("/redemptions").RequireAuthorization(ApiPolicies.Staff).WithTags("Redemptions");
-        redemptions.MapPost("/", RedeemAsync);
-        redemptions.MapPost("/validate", ValidateAsync).WithMetadata(new ReadOnlyEndpointAttribute());
-        redemptions.MapGet("/", ListAsync);
-        redemptions.MapGet("/{id}", GetAsync);
-        redemptions.MapPost("/{id}/void", VoidAsync);
+        redemptions.MapPost("/", RedeemAsync).WithSummary("Redeems a coupon by ticket token, code or shared code, with an Idempotency-Key; a refusal names its reason.");
+        redemptions.MapPost("/validate", ValidateAsync).WithMetadata(new ReadOnlyEndpointAttribute()).WithSummary("Checks whether a redemption would succeed, without redeeming.");
+        redemptions.MapGet("/", ListAsync).WithSummary("Lists redemptions, a page at a time.");
+        redemptions.MapGet("/{id}", GetAsync).WithSummary("One redemption.");
+        redemptions.MapPost("/{id}/void", VoidAsync).WithSummary("Voids a redemption: one slot goes back to the coupon and one use to the ticket; a second void is 409 already_voided.");
     }
 
     private static async Task<IResult> RedeemAsync(HttpContext context, RedemptionService service, LookupGuard guard, IOptions<Microsoft.AspNetCore.Http.Json.JsonOptions> json)

@@ -13,28 +13,28 @@ internal static class TenancyEndpoints
     public static void Map(RouteGroupBuilder api)
     {
         var operators = api.MapGroup("/operators").RequireAuthorization(ApiPolicies.Operator).WithTags("Operators");
-        operators.MapPost("/", CreateOperatorAsync);
-        operators.MapDelete("/{id}", DeleteOperatorAsync);
+        operators.MapPost("/", CreateOperatorAsync).WithSummary("Creates an operator; the answer holds its API key, shown once.");
+        operators.MapDelete("/{id}", DeleteOperatorAsync).WithSummary("Removes an operator (not the last one); its key stops working.");
 
         var tenants = api.MapGroup("/tenants").RequireAuthorization(ApiPolicies.Operator).WithTags("Tenants");
-        tenants.MapPost("/", CreateTenantAsync);
-        tenants.MapGet("/", ListTenantsAsync);
-        tenants.MapGet("/{id}", GetTenantAsync);
-        tenants.MapPost("/{id}/cancel", CancelTenantAsync);
+        tenants.MapPost("/", CreateTenantAsync).WithSummary("Creates a tenant with its first administrator, whose API key the answer holds, shown once.");
+        tenants.MapGet("/", ListTenantsAsync).WithSummary("Lists tenants, a page at a time.");
+        tenants.MapGet("/{id}", GetTenantAsync).WithSummary("One tenant, with its status and, once cancelled, its purge date.");
+        tenants.MapPost("/{id}/cancel", CancelTenantAsync).WithSummary("Cancels a tenant from a date: read-only from then, purged on the 10th business day after.");
 
-        api.MapPost("/ops/retention/run", RunRetentionAsync).RequireAuthorization(ApiPolicies.Operator).WithTags("Operations");
+        api.MapPost("/ops/retention/run", RunRetentionAsync).RequireAuthorization(ApiPolicies.Operator).WithTags("Operations").WithSummary("Runs the retention job now: due purges, expired idempotency records and audit entries.");
 
         var members = api.MapGroup("/members").RequireAuthorization(ApiPolicies.Admin).WithTags("Members");
-        members.MapPost("/", CreateMemberAsync);
-        members.MapGet("/", ListMembersAsync);
-        members.MapGet("/{id}", GetMemberAsync);
-        members.MapDelete("/{id}", DeleteMemberAsync);
-        members.MapPost("/{id}/rotate-key", RotateKeyAsync);
+        members.MapPost("/", CreateMemberAsync).WithSummary("Adds a member (admin or staff) within the plan's limit; the answer holds their API key, shown once.");
+        members.MapGet("/", ListMembersAsync).WithSummary("Lists the tenant's members.");
+        members.MapGet("/{id}", GetMemberAsync).WithSummary("One member.");
+        members.MapDelete("/{id}", DeleteMemberAsync).WithSummary("Removes a member; their key stops working at once.");
+        members.MapPost("/{id}/rotate-key", RotateKeyAsync).WithSummary("Gives a member a new API key; the old one stops working at once.");
 
         var stores = api.MapGroup("/stores").WithTags("Stores");
-        stores.MapPost("/", CreateStoreAsync).RequireAuthorization(ApiPolicies.Admin);
-        stores.MapGet("/", ListStoresAsync).RequireAuthorization(ApiPolicies.Staff);
-        stores.MapGet("/{id}", GetStoreAsync).RequireAuthorization(ApiPolicies.Staff);
+        stores.MapPost("/", CreateStoreAsync).RequireAuthorization(ApiPolicies.Admin).WithSummary("Adds a store (a shop where coupons are used) within the plan's limit.");
+        stores.MapGet("/", ListStoresAsync).RequireAuthorization(ApiPolicies.Staff).WithSummary("Lists the tenant's stores.");
+        stores.MapGet("/{id}", GetStoreAsync).RequireAuthorization(ApiPolicies.Staff).WithSummary("One store.");
     }
 
     private static async Task<Results<Created<OperatorResponse>, ProblemHttpResult>> CreateOperatorAsync(HttpContext context, OperatorService service)

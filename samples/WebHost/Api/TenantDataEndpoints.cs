@@ -15,17 +15,17 @@ internal static class TenantDataEndpoints
     public static void Map(RouteGroupBuilder api)
     {
         var settings = api.MapGroup("/settings").RequireAuthorization(ApiPolicies.Admin).WithTags("Settings");
-        settings.MapGet("/theme", GetThemeAsync);
-        settings.MapPut("/theme", PutThemeAsync);
+        settings.MapGet("/theme", GetThemeAsync).WithSummary("The colours of the tenant's coupon pages.");
+        settings.MapPut("/theme", PutThemeAsync).WithSummary("Sets the colours of the coupon pages; text under 4.5:1 contrast is refused (low_contrast).");
 
-        api.MapGet("/jobs/{id}", GetJobAsync).RequireAuthorization(ApiPolicies.Admin).WithTags("Coupons");
+        api.MapGet("/jobs/{id}", GetJobAsync).RequireAuthorization(ApiPolicies.Admin).WithTags("Coupons").WithSummary("The progress of a code-generation job.");
 
         var exports = api.MapGroup("/exports").RequireAuthorization(ApiPolicies.Admin).WithTags("Portability");
-        exports.MapGet("/all.zip", ExportBundleAsync);
-        exports.MapGet("/{file}", ExportAsync);
-        api.MapPost("/imports/coupons", ImportCouponsAsync).RequireAuthorization(ApiPolicies.Admin).WithTags("Portability");
+        exports.MapGet("/all.zip", ExportBundleAsync).WithSummary("Every dataset as CSV, the coupon images and a manifest of row counts and SHA-256, as one zip.");
+        exports.MapGet("/{file}", ExportAsync).WithSummary("One dataset as CSV (coupons, tickets, codes, redemptions, stores, members, settings, audit-log), UTF-8 with BOM or Shift_JIS.");
+        api.MapPost("/imports/coupons", ImportCouponsAsync).RequireAuthorization(ApiPolicies.Admin).WithTags("Portability").WithSummary("Imports coupons from the export's own CSV format, all or nothing.");
 
-        api.MapGet("/audit-log", ListAuditAsync).RequireAuthorization(ApiPolicies.Admin).WithTags("Audit");
+        api.MapGet("/audit-log", ListAuditAsync).RequireAuthorization(ApiPolicies.Admin).WithTags("Audit").WithSummary("The tenant's audit entries: who did what, when.");
     }
 
     private static async Task<Ok<ThemeResponse>> GetThemeAsync(HttpContext context, ThemeService themes) =>
