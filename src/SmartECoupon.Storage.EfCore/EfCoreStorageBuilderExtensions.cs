@@ -70,6 +70,14 @@ public static class EfCoreStorageBuilderExtensions
         services.AddSingleton<SqliteWriteGate>();
         services.AddSingleton(sp =>
         {
+            // Used on SQLite only; on PostgreSQL it is never opened.
+            var storage = sp.GetRequiredService<IOptions<EfCoreStorageOptions>>().Value;
+            return storage.Provider == StorageProvider.Sqlite
+                ? new SqliteRedemptionWriter(SqliteConnectionString(storage), SqliteSessionInterceptor.PragmasFor(storage.SqliteSynchronous, storage.CommandTimeout), sp.GetRequiredService<SqliteWriteGate>())
+                : new SqliteRedemptionWriter("", "", sp.GetRequiredService<SqliteWriteGate>());
+        });
+        services.AddSingleton(sp =>
+        {
             var provider = sp.GetRequiredService<IOptions<EfCoreStorageOptions>>().Value.Provider;
             Func<SmartECouponDbContext> create = provider == StorageProvider.PostgreSql
                 ? () => sp.GetRequiredService<IDbContextFactory<PostgreSqlSmartECouponDbContext>>().CreateDbContext()

@@ -2,7 +2,7 @@
 // database. See docs/benchmarks.md for what each scenario does and the last full run's table.
 //
 //   dotnet run -c Release --project tests/SmartECoupon.Benchmarks -- [--quick] [--provider sqlite|postgresql|both]
-//       [--scenario redeem|codes|export|backup|all] [--no-http] [--window <seconds>] [--json <path>] [--trace-sql]
+//       [--scenario redeem|codes|export|backup|all] [--no-http] [--window <seconds>] [--json <path>] [--trace-sql] [--breakdown]
 //
 // Writes the table to the console, and as JSON and Markdown (the same path with .md) under artifacts/benchmarks/.
 //
@@ -37,6 +37,16 @@ Console.WriteLine($"SmartECoupon benchmarks ({(settings.Quick ? "quick" : "full"
 foreach (var (key, value) in machine)
 {
     Console.WriteLine($"  {key}: {value}");
+}
+
+if (args.Contains("--breakdown"))
+{
+    foreach (var provider in providers)
+    {
+        await using var database = await BenchDatabase.CreateAsync(provider, postgres);
+        await Breakdown.RunAsync(database, provider);
+    }
+    return;
 }
 
 if (args.Contains("--trace-sql"))

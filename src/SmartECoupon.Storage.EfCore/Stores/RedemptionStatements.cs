@@ -30,8 +30,8 @@ internal enum RedemptionGuard
 /// binds them.
 /// </summary>
 /// <remarks>
-/// SQLite runs the statements one by one in the write transaction (it has no round trips) and stops at the first guard
-/// that fails. PostgreSQL runs the same statements in one function (migration <c>RedemptionFunction</c>): one round
+/// SQLite runs the statements one by one in the write transaction, on a connection kept for them with the statements
+/// compiled (<see cref="SqliteRedemptionWriter"/>), and stops at the first guard that fails. PostgreSQL runs the same statements in one function (migration <c>RedemptionFunction</c>): one round
 /// trip, committed in it, so that the hot coupon's row is never locked across a round trip to the client.
 /// </remarks>
 internal sealed class RedemptionStatements
@@ -101,35 +101,6 @@ internal sealed class RedemptionStatements
     /// <summary>The statements for <paramref name="write"/>, whose rows must all belong to <paramref name="tenantId"/>.</summary>
     /// <exception cref="TenantMismatchException">A row belongs to another tenant.</exception>
     public static RedemptionStatements For(RedemptionWrite write, string tenantId) => new(tenantId, write);
-
-    /// <summary>SQLite: runs the statements in <paramref name="transaction"/>; returns the first guard that failed, or null.</summary>
-    public async Task<RedemptionGuard?> RunAsync(SmartECouponDbContext db, WriteTransaction transaction, CancellationToken cancellationToken)
-    {
-        var connection = (SqliteConnection)db.Database.GetDbConnection();
-        foreach (var (sql, parameters, guard) in SqliteStatements())
-        {
-            var command = connection.CreateCommand();
-            await using (command.ConfigureAwait(false))
-            {
-                command.Transaction = (SqliteTransaction)transaction.DbTransaction;
-                command.CommandText = sql;
-                foreach (var (name, value) in parameters)
-                {
-                    command.Parameters.AddWithValue(name, value switch
-                    {
-                        null => DBNull.Value,
-                        DateTimeOffset instant => UtcMicrosecondsConverter.ToMicroseconds(instant),
-                        _ => value,
-                    });
-                }
-                if (await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false) == 0 && guard is not null)
-                {
-                    return guard;
-                }
-            }
-        }
-        return null;
-    }
 
     /// <summary>
     /// PostgreSQL: calls the function on the context's connection, outside any transaction, so that it commits in its
@@ -206,7 +177,16 @@ internal sealed class RedemptionStatements
     private static void Add(NpgsqlCommand command, string name, int? value, NpgsqlTypes.NpgsqlDbType type) =>
         command.Parameters.Add(new NpgsqlParameter(name, type) { Value = (object?)value ?? DBNull.Value });
 
-    private IEnumerable<(string Sql, KeyValuePair<string, object?>[] Parameters, RedemptionGuard? Guard)> SqliteStatements()
+    /// <summary>A parameter's value as SQLite stores it: instants as microseconds since the epoch, null as NULL.</summary>
+    internal static object SqliteValue(object? value) => value switch
+    {
+        null => DBNull.Value,
+        DateTimeOffset instant => UtcMicrosecondsConverter.ToMicroseconds(instant),
+        _ => value,
+    };
+
+    /// <summary>SQLite: the statements in order, each with its parameters and the guard its affected-row count decides.</summary>
+    internal IEnumerable<(string Sql, KeyValuePair<string, object?>[] Parameters, RedemptionGuard? Guard)> SqliteStatements()
     {
         if (_record is { } record)
         {

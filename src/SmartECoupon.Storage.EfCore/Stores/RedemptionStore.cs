@@ -7,7 +7,7 @@ using SmartECoupon.Storage.EfCore.Rows;
 
 namespace SmartECoupon.Storage.EfCore.Stores;
 
-internal sealed class EfRedemptionRepository(SmartECouponDbContextFactory factory) : EfStore(factory), IRedemptionRepository
+internal sealed class EfRedemptionRepository(SmartECouponDbContextFactory factory, SqliteRedemptionWriter sqliteWriter) : EfStore(factory), IRedemptionRepository
 {
     // The look-ups run on every redemption: compiled once per store (a compiled query is bound to one model, and each
     // store's contexts share one), so that each call skips LINQ translation and the query cache. Joins, not FirstOrDefault() in a projection: EF translates the latter into a window function over all of
@@ -98,24 +98,18 @@ internal sealed class EfRedemptionRepository(SmartECouponDbContextFactory factor
     {
         ArgumentNullException.ThrowIfNull(write);
         var statements = RedemptionStatements.For(write, CurrentTenant);
-        var db = Factory.ForTenant();
-        await using var dbScope = db.ConfigureAwait(false);
         RedemptionGuard? failed;
-        if (db.Provider == StorageProvider.PostgreSql)
+        if (Factory.Provider == StorageProvider.PostgreSql)
         {
             // One statement, committed in its own round trip; a failed guard rolled everything back.
+            var db = Factory.ForTenant();
+            await using var dbScope = db.ConfigureAwait(false);
             failed = await statements.RunAsync(db, cancellationToken).ConfigureAwait(false);
         }
         else
         {
-            var tx = await BeginWriteAsync(db, cancellationToken).ConfigureAwait(false);
-            await using var txScope = tx.ConfigureAwait(false);
-            failed = await statements.RunAsync(db, tx, cancellationToken).ConfigureAwait(false);
-            if (failed is null)
-            {
-                await tx.CommitAsync(cancellationToken).ConfigureAwait(false);
-            }
-            // Returning without commit rolls every statement back.
+            // One transaction on the writer's own connection; a failed guard rolled everything back.
+            failed = await sqliteWriter.WriteAsync(statements, cancellationToken).ConfigureAwait(false);
         }
         switch (failed)
         {
@@ -128,10 +122,14 @@ internal sealed class EfRedemptionRepository(SmartECouponDbContextFactory factor
             case RedemptionGuard.OneTimeCode:
                 return new RedemptionWriteResult(null, RedemptionRefusal.TicketAlreadyUsed);
             default:
+            {
                 // The coupon's guard: unpublished since the look-up, or its total limit reached. The status tells which.
                 var couponId = write.Redemption.CouponId;
-                var status = await db.Coupons.Where(c => c.Id == couponId).Select(c => c.Status).FirstOrDefaultAsync(cancellationToken).ConfigureAwait(false);
+                var reader = Factory.ForTenant();
+                await using var readerScope = reader.ConfigureAwait(false);
+                var status = await reader.Coupons.Where(c => c.Id == couponId).Select(c => c.Status).FirstOrDefaultAsync(cancellationToken).ConfigureAwait(false);
                 return new RedemptionWriteResult(null, status == RowMapping.Published ? RedemptionRefusal.TotalLimitReached : RedemptionRefusal.CouponNotActive);
+            }
         }
     }
 

@@ -131,7 +131,10 @@ internal sealed class PostgreSqlSessions : IDisposable
 /// </summary>
 internal sealed class SqliteSessionInterceptor(string synchronous, TimeSpan busyTimeout) : DbConnectionInterceptor
 {
-    private readonly string _pragmas =
+    private readonly string _pragmas = PragmasFor(synchronous, busyTimeout);
+
+    /// <summary>What every connection to the database runs once when it is opened.</summary>
+    internal static string PragmasFor(string synchronous, TimeSpan busyTimeout) =>
         $"PRAGMA synchronous = {Synchronous(synchronous)}; PRAGMA busy_timeout = {(int)busyTimeout.TotalMilliseconds}; PRAGMA foreign_keys = ON;";
 
     private readonly ConditionalWeakTable<SQLitePCL.sqlite3, object> _prepared = new();
