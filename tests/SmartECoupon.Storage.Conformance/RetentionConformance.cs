@@ -211,6 +211,16 @@ public abstract class BackupConformance(IStorageHarness harness) : ConformanceTe
         // The purge made after the backup holds after the restore: nothing of that tenant came back.
         Assert.Equal(["purge_records.purged_tenant_id: 1", "tenants.tenant_id: 1"], (await Harness.FindTenantTracesAsync(doomed.Id)).Order(StringComparer.Ordinal));
         Assert.NotNull(await Get<ApiKeyAuthenticator>().AuthenticateAsync(kept.AdminKey));
+
+        // Writing goes on in the restored database (SQLite writes redemptions on a connection kept open across the
+        // restore): the third use counts on top of the restored one, and the second user's use, undone by the restore,
+        // is allowed again.
+        Assert.Equal(RedemptionOutcomeKind.Redeemed, (await RedeemAsync(kept, RedemptionRequest.ForSharedCode("KEEP1", "u2"))).Kind);
+        using (In(kept))
+        {
+            Assert.Equal(2, (await Get<CouponService>().FindAsync(coupon.Id))!.RedeemedCount);
+        }
+        Assert.Equal(2, await CountAsync(StoredRows.LiveRedemptions, kept, coupon.Id));
     }
 
     [SkippableFact]
