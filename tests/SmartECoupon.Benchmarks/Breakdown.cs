@@ -11,7 +11,8 @@ using SmartECoupon.Tenancy;
 /// <summary>
 /// <c>--breakdown</c>: where one redemption's time goes, one at a time: the raw baseline, the library as the host calls
 /// it, the service without an idempotency key, and the store's two calls alone (the snapshot read, the guarded write).
-/// Three rounds, so that the first (still compiling) can be told from the others.
+/// Three rounds over many coupons, so that the first (still compiling) can be told from the others, then one on one hot
+/// coupon.
 /// </summary>
 internal static class Breakdown
 {
@@ -19,7 +20,7 @@ internal static class Breakdown
 
     public static async Task RunAsync(BenchDatabase database, StorageProvider provider)
     {
-        var fixture = await RedemptionFixture.CreateAsync(database, provider, 10_000, 100);
+        var fixture = await RedemptionFixture.CreateAsync(database, provider, 10_000, 10_000);
         var repository = database.Services.GetRequiredService<IRedemptionRepository>();
         var service = database.Services.GetRequiredService<RedemptionService>();
         var tenantContext = database.Services.GetRequiredService<ITenantContext>();
@@ -28,11 +29,14 @@ internal static class Breakdown
         using var queue = new SemaphoreSlim(1, 1);
         await using var raw = await RawRedeemer.OpenAsync(provider, database.ConnectionString, fixture.TenantId, fixture.MemberId, queue);
         var next = 0;
-        RedemptionTarget Next() => fixture.Spread[(next++ * 37) % fixture.Spread.Length];
+        var targets = fixture.Spread;
+        RedemptionTarget Next() => targets[(next++ * 37) % targets.Length];
 
-        for (var round = 1; round <= 3; round++)
+        for (var round = 1; round <= 4; round++)
         {
-            Console.WriteLine($"{provider}, round {round}:");
+            // The last round redeems tickets of one hot coupon.
+            targets = round == 4 ? fixture.Hot : fixture.Spread;
+            Console.WriteLine($"{provider}, round {round}{(round == 4 ? ", one hot coupon" : "")}:");
             await TimeAsync("raw SQL", async () => await raw.RedeemAsync(Next()));
             await TimeAsync("library", async () => await library.RedeemAsync(Next()));
             using (tenantContext.BeginScope(fixture.TenantId))
