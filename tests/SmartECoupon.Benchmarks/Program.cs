@@ -2,7 +2,8 @@
 // database. See docs/benchmarks.md for what each scenario does and the last full run's table.
 //
 //   dotnet run -c Release --project tests/SmartECoupon.Benchmarks -- [--quick] [--provider sqlite|postgresql|both]
-//       [--scenario redeem|codes|export|backup|all] [--no-http] [--window <seconds>] [--json <path>] [--trace-sql] [--breakdown]
+//       [--scenario redeem|codes|export|backup|all] [--shape spread|hot] [--workers 1,8,32] [--no-http] [--window <seconds>]
+//       [--json <path>] [--trace-sql] [--breakdown]
 //
 // Writes the table to the console, and as JSON and Markdown (the same path with .md) under artifacts/benchmarks/.
 //
@@ -126,6 +127,7 @@ internal sealed record BenchSettings
     public TimeSpan Window { get; init; }
     public TimeSpan HostWarmUp { get; init; }
     public int[] Workers { get; init; } = [1, 8, 32];
+    public string[] Shapes { get; init; } = [RedemptionShapes.Spread, RedemptionShapes.Hot];
     public int SpreadCoupons { get; init; } = 10_000;
     public int HotTickets { get; init; } = 10_000;
     public int Codes { get; init; }
@@ -158,6 +160,8 @@ internal sealed record BenchSettings
             HostWarmUp = quick ? TimeSpan.FromSeconds(4) : TimeSpan.FromSeconds(15),
             Window = Arg("--window") is { } window ? TimeSpan.FromSeconds(double.Parse(window, System.Globalization.CultureInfo.InvariantCulture))
                 : quick ? TimeSpan.FromSeconds(1) : TimeSpan.FromSeconds(15),
+            Workers = Arg("--workers") is { } workers ? [.. workers.Split(',').Select(w => int.Parse(w, System.Globalization.CultureInfo.InvariantCulture))] : [1, 8, 32],
+            Shapes = Arg("--shape") is { } shape ? [shape] : [RedemptionShapes.Spread, RedemptionShapes.Hot],
             Codes = quick ? 20_000 : 1_000_000,
             ExportRows = quick ? 50_000 : 1_000_000,
             BackupRows = quick ? 50_000 : 1_000_000,

@@ -6,6 +6,7 @@ using SmartECoupon.Auditing;
 using SmartECoupon.Idempotency;
 using SmartECoupon.Redemptions;
 using SmartECoupon.Storage.EfCore;
+using SmartECoupon.Storage.EfCore.Tenancy;
 using SmartECoupon.Tenancy;
 using SmartECoupon.Tests;
 
@@ -43,7 +44,7 @@ internal static class RedemptionBenchmark
         }
 
         // The three variants of a case run back to back, each on a tidied database, so that they meet the same data.
-        foreach (var shape in (string[])[RedemptionShapes.Spread, RedemptionShapes.Hot])
+        foreach (var shape in settings.Shapes)
         {
             var targets = fixture.For(shape);
             foreach (var workers in settings.Workers)
@@ -67,6 +68,9 @@ internal static class RedemptionBenchmark
                 Add(report, provider, shape, "raw SQL", raw, null, null);
 
                 await RedemptionFixture.TidyAsync(provider, database.ConnectionString);
+                // The baseline opens as many connections as it has workers; the library's pool starts empty too, rather
+                // than with the connections an earlier case with more workers left (see docs/benchmarks.md).
+                ClearLibraryPool(database, provider);
                 var measured = await LoadRunner.RunAsync(workers, settings.WarmUp, settings.Window, w =>
                 {
                     var pick = Picker(targets, shape, w);
@@ -120,6 +124,14 @@ internal static class RedemptionBenchmark
         Console.WriteLine($"{provider}: one redemption");
         await library.RedeemAsync(fixture.Spread[Iterations]);
         trace.Enabled = false;
+    }
+
+    private static void ClearLibraryPool(BenchDatabase database, StorageProvider provider)
+    {
+        if (provider == StorageProvider.PostgreSql)
+        {
+            database.Services.GetRequiredService<PostgreSqlSessions>().Clear();
+        }
     }
 
     private static bool Count(bool ok, ref long succeeded)
