@@ -1,5 +1,4 @@
 using System.Data.Common;
-using System.Diagnostics;
 using System.Globalization;
 using Microsoft.Data.Sqlite;
 using Microsoft.Extensions.DependencyInjection;
@@ -10,6 +9,7 @@ using SmartECoupon.Coupons;
 using SmartECoupon.Portability;
 using SmartECoupon.Storage.EfCore;
 using SmartECoupon.Tenancy;
+using SmartECoupon.Tests;
 
 /// <summary>
 /// The CSV export of a tenant's redemptions, in UTF-8 (streamed) and Shift_JIS (checked through a temporary file), next
@@ -94,29 +94,9 @@ internal static class ExportBenchmark
 
     private static async Task<Measurement> MeasureAsync(Func<Task<long>> run)
     {
-        GC.Collect();
-        GC.WaitForPendingFinalizers();
-        GC.Collect();
-        var baseManaged = GC.GetTotalMemory(forceFullCollection: true);
-        var baseWorkingSet = Environment.WorkingSet;
-        long peakManaged = baseManaged, peakWorkingSet = baseWorkingSet;
-        using var done = new CancellationTokenSource();
-        var sampler = Task.Run(async () =>
-        {
-            while (!done.IsCancellationRequested)
-            {
-                peakManaged = Math.Max(peakManaged, GC.GetTotalMemory(forceFullCollection: false));
-                peakWorkingSet = Math.Max(peakWorkingSet, Environment.WorkingSet);
-                await Task.Delay(5);
-            }
-        });
-        var watch = Stopwatch.StartNew();
-        var rows = await run();
-        watch.Stop();
-        await done.CancelAsync();
-        await sampler;
+        var (rows, peak) = await PeakMemory.MeasureAsync(run, TimeSpan.FromMilliseconds(5));
         const double Mb = 1024 * 1024;
-        return new Measurement(rows, watch.Elapsed.TotalSeconds, peakWorkingSet / Mb, (peakWorkingSet - baseWorkingSet) / Mb, (peakManaged - baseManaged) / Mb);
+        return new Measurement(rows, peak.Elapsed.TotalSeconds, peak.ManagedGrowth / Mb, peak.WorkingSetGrowth / Mb);
     }
 
     private static async Task<long> ReadRawAsync(StorageProvider provider, string connectionString, string tenantId)
@@ -174,5 +154,5 @@ internal static class ExportBenchmark
         await command.ExecuteNonQueryAsync();
     }
 
-    private sealed record Measurement(long Rows, double Seconds, double PeakWorkingSetMb, double WorkingSetGrowthMb, double ManagedGrowthMb);
+    private sealed record Measurement(long Rows, double Seconds, double ManagedGrowthMb, double WorkingSetGrowthMb);
 }

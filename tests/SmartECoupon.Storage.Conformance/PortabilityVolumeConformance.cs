@@ -1,5 +1,5 @@
-using System.Diagnostics;
 using SmartECoupon.Portability;
+using SmartECoupon.Tests;
 
 namespace SmartECoupon.Storage.Conformance;
 
@@ -36,28 +36,8 @@ public abstract class PortabilityVolumeConformance(IStorageHarness harness) : Co
         {
             var prepared = await Get<TenantDataExporter>().ExportAsync(CsvDataset.Redemptions);
             await using var export = prepared.Value!;
-            GC.Collect();
-            GC.WaitForPendingFinalizers();
-            GC.Collect();
-            var baseManaged = GC.GetTotalMemory(forceFullCollection: true);
-            var baseWorkingSet = Environment.WorkingSet;
-            long peakManaged = baseManaged, peakWorkingSet = baseWorkingSet;
-            using var done = new CancellationTokenSource();
-            var sampler = Task.Run(async () =>
-            {
-                while (!done.IsCancellationRequested)
-                {
-                    peakManaged = Math.Max(peakManaged, GC.GetTotalMemory(forceFullCollection: false));
-                    peakWorkingSet = Math.Max(peakWorkingSet, Environment.WorkingSet);
-                    await Task.Delay(2);
-                }
-            });
-            var watch = Stopwatch.StartNew();
-            var file = await export.WriteToAsync(Stream.Null);
-            watch.Stop();
-            await done.CancelAsync();
-            await sampler;
-            return new Measurement(file.Rows ?? 0, peakManaged - baseManaged, peakWorkingSet - baseWorkingSet, watch.Elapsed);
+            var (file, peak) = await PeakMemory.MeasureAsync(() => export.WriteToAsync(Stream.Null), TimeSpan.FromMilliseconds(2));
+            return new Measurement(file.Rows ?? 0, peak.ManagedGrowth, peak.WorkingSetGrowth, peak.Elapsed);
         }
     }
 
