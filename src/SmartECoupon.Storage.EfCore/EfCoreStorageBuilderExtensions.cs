@@ -68,14 +68,7 @@ public static class EfCoreStorageBuilderExtensions
         });
 
         services.AddSingleton<SqliteWriteGate>();
-        services.AddSingleton(sp =>
-        {
-            // Used on SQLite only; on PostgreSQL it is never opened.
-            var storage = sp.GetRequiredService<IOptions<EfCoreStorageOptions>>().Value;
-            return storage.Provider == StorageProvider.Sqlite
-                ? new SqliteRedemptionWriter(SqliteConnectionString(storage), SqliteSessionInterceptor.PragmasFor(storage.SqliteSynchronous, storage.CommandTimeout), sp.GetRequiredService<SqliteWriteGate>())
-                : new SqliteRedemptionWriter("", "", sp.GetRequiredService<SqliteWriteGate>());
-        });
+        services.AddSingleton<SqliteRedemptionWriter>();
         services.AddSingleton(sp =>
         {
             var provider = sp.GetRequiredService<IOptions<EfCoreStorageOptions>>().Value.Provider;
@@ -116,7 +109,8 @@ public static class EfCoreStorageBuilderExtensions
         return builder;
     }
 
-    private static string SqliteConnectionString(EfCoreStorageOptions storage)
+    /// <summary>The SQLite connection string every connection of the adapter uses.</summary>
+    internal static string SqliteConnectionString(EfCoreStorageOptions storage)
     {
         var connection = new SqliteConnectionStringBuilder(storage.EffectiveConnectionString);
         // The implicit commands (BEGIN among them) wait this long for another process's write lock.

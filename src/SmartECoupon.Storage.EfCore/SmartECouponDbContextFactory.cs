@@ -114,9 +114,6 @@ internal sealed class WriteTransaction : IAsyncDisposable
         }
     }
 
-    /// <summary>The ADO.NET transaction, for statements sent without EF (see <see cref="Stores.RedemptionStatements"/>).</summary>
-    public System.Data.Common.DbTransaction DbTransaction => Microsoft.EntityFrameworkCore.Storage.DbContextTransactionExtensions.GetDbTransaction(_transaction);
-
     public Task CommitAsync(CancellationToken cancellationToken) => _transaction.CommitAsync(cancellationToken);
 
     public async ValueTask DisposeAsync()

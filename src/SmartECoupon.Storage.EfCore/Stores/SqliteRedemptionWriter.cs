@@ -1,4 +1,7 @@
 using Microsoft.Data.Sqlite;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Options;
+using SmartECoupon.Storage.EfCore.Tenancy;
 
 namespace SmartECoupon.Storage.EfCore.Stores;
 
@@ -11,9 +14,10 @@ namespace SmartECoupon.Storage.EfCore.Stores;
 /// Microsoft.Data.Sqlite compiles a command's SQL again for every new command and forgets it when the connection
 /// closes, which on this path cost more than the writes. Everything else about the write is as on any connection:
 /// <c>BEGIN IMMEDIATE</c>, the same pragmas, every statement naming the tenant, rollback on the first failed guard.
-/// A restore copies pages into the live database file, which this connection then reads like any other.
+/// A restore copies pages into the live database file, which this connection then reads like any other. On PostgreSQL
+/// nothing calls it, and it never opens a connection.
 /// </remarks>
-internal sealed class SqliteRedemptionWriter(string connectionString, string pragmas, SqliteWriteGate gate) : IDisposable
+internal sealed class SqliteRedemptionWriter(IOptions<EfCoreStorageOptions> options, SqliteWriteGate gate) : IDisposable
 {
     private readonly Dictionary<string, SqliteCommand> _prepared = new(StringComparer.Ordinal);
     private SqliteConnection? _connection;
@@ -65,12 +69,13 @@ internal sealed class SqliteRedemptionWriter(string connectionString, string pra
             return open;
         }
         Reset();
-        var connection = new SqliteConnection(connectionString);
+        var storage = options.Value;
+        var connection = new SqliteConnection(EfCoreStorageBuilderExtensions.SqliteConnectionString(storage));
         try
         {
             await connection.OpenAsync(cancellationToken).ConfigureAwait(false);
             using var command = connection.CreateCommand();
-            command.CommandText = pragmas;
+            command.CommandText = SqliteSessionInterceptor.PragmasFor(storage.SqliteSynchronous, storage.CommandTimeout);
             command.ExecuteNonQuery();
         }
         catch
