@@ -33,23 +33,8 @@ internal static class RedemptionEndpoints
                 $"Idempotency-Key は{IdempotencyKey.MaxLength}文字以内の印字可能なASCII文字にしてください。", $"The Idempotency-Key must be 1–{IdempotencyKey.MaxLength} printable ASCII characters."));
         }
         var caller = Caller.Of(context).Principal.Id;
-        if (Blocked(context, guard, caller) is { } blocked)
+        return await WithRequestAsync(context, guard, caller, async (body, request) =>
         {
-            return blocked;
-        }
-        var (body, problem) = await JsonBody.ReadAsync(context);
-        if (body is null)
-        {
-            return problem!;
-        }
-        using (body)
-        {
-            var errors = new List<ValidationError>();
-            var request = ReadRequest(body, errors);
-            if (errors.Count > 0)
-            {
-                return ApiProblem.Invalid(context, errors);
-            }
             if (!CanonicalJson.TryCanonicalize(body.Raw, out var canonical, out _))
             {
                 return ApiProblem.Malformed(context, "リクエストがJSONとして読めません。", "The request body is not valid JSON.");
@@ -88,29 +73,14 @@ internal static class RedemptionEndpoints
                 context.Response.Headers["Idempotent-Replayed"] = "true";
             }
             return TypedResults.Content(response.Body, response.ContentType, System.Text.Encoding.UTF8, response.StatusCode);
-        }
+        });
     }
 
     private static async Task<IResult> ValidateAsync(HttpContext context, RedemptionService service, LookupGuard guard)
     {
         var caller = Caller.Of(context).Principal.Id;
-        if (Blocked(context, guard, caller) is { } blocked)
+        return await WithRequestAsync(context, guard, caller, async (body, request) =>
         {
-            return blocked;
-        }
-        var (body, problem) = await JsonBody.ReadAsync(context);
-        if (body is null)
-        {
-            return problem!;
-        }
-        using (body)
-        {
-            var errors = new List<ValidationError>();
-            var request = ReadRequest(body, errors);
-            if (errors.Count > 0)
-            {
-                return ApiProblem.Invalid(context, errors);
-            }
             var checkedRequest = await service.ValidateAsync(request, context.RequestAborted);
             if (!checkedRequest.Succeeded)
             {
@@ -124,7 +94,7 @@ internal static class RedemptionEndpoints
             return checkedRequest.Value.Refusal is { } refusal
                 ? TypedResults.Ok(new ValidationResponse(false, refusal.ToCode(), refusal.MessageOf().For(ApiProblem.CultureOf(context))))
                 : TypedResults.Ok(new ValidationResponse(true, null, null));
-        }
+        });
     }
 
     private static async Task<Results<Ok<ListResponse<RedemptionResponse>>, ProblemHttpResult>> ListAsync(HttpContext context, RedemptionService service)
@@ -152,6 +122,29 @@ internal static class RedemptionEndpoints
         UserKey = body.String("userKey", errors),
         StoreId = body.String("storeId", errors),
     };
+
+    /// <summary>
+    /// What redeem and validate share: the guessing guard's 429, then the body read as a redemption request (400 or 422
+    /// when it is not one), then <paramref name="handle"/> with the body, which stays open until it returns.
+    /// </summary>
+    private static async Task<IResult> WithRequestAsync(HttpContext context, LookupGuard guard, string caller, Func<JsonBody, RedemptionRequest, Task<IResult>> handle)
+    {
+        if (Blocked(context, guard, caller) is { } blocked)
+        {
+            return blocked;
+        }
+        var (body, problem) = await JsonBody.ReadAsync(context);
+        if (body is null)
+        {
+            return problem!;
+        }
+        using (body)
+        {
+            var errors = new List<ValidationError>();
+            var request = ReadRequest(body, errors);
+            return errors.Count > 0 ? ApiProblem.Invalid(context, errors) : await handle(body, request);
+        }
+    }
 
     /// <summary>The guessing guard's 429, when the caller has failed too many look-ups in the last minute.</summary>
     private static ProblemHttpResult? Blocked(HttpContext context, LookupGuard guard, string caller) =>
