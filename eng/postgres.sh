@@ -32,7 +32,7 @@ case "$command" in
     as_postgres "$bin/psql" -h 127.0.0.1 -p "$port" -U postgres -d postgres -v ON_ERROR_STOP=1 -q -c \
       "DO \$\$ BEGIN IF NOT EXISTS (SELECT FROM pg_roles WHERE rolname = 'smartecoupon_owner') THEN CREATE ROLE smartecoupon_owner LOGIN CREATEDB CREATEROLE PASSWORD 'owner'; END IF; END \$\$;" >/dev/null
     # The benchmarks take a checkpoint between measured variants (PostgreSQL 15's pg_checkpoint role allows only that).
-    as_postgres "$bin/psql" -h 127.0.0.1 -p "$port" -U postgres -d postgres -v ON_ERROR_STOP=1 -q -c "GRANT pg_checkpoint TO smartecoupon_owner" >/dev/null
+    as_postgres "$bin/psql" -h 127.0.0.1 -p "$port" -U postgres -d postgres -v ON_ERROR_STOP=1 -q -c "SET client_min_messages TO warning" -c "GRANT pg_checkpoint TO smartecoupon_owner" >/dev/null
     echo "Host=127.0.0.1;Port=$port;Username=smartecoupon_owner;Password=owner;Database=postgres"
     ;;
   stop)
