@@ -78,6 +78,24 @@ public abstract class HostContract(HostFactory factory)
         Assert.False(string.IsNullOrEmpty(answer.Body.GetProperty("title").GetString()));
     }
 
+    /// <summary>
+    /// Polls <c>/api/v1/jobs/{id}</c> until the job has ended (or <paramref name="limit"/> passes) and returns its last
+    /// status. A test that snapshots a tenant must wait for that tenant's own jobs first: a job still writing codes changes
+    /// <c>issuedCount</c> under it.
+    /// </summary>
+    protected static async Task<ApiAnswer> WaitForJobAsync(HttpClient client, string jobId, TimeSpan? limit = null)
+    {
+        var waited = System.Diagnostics.Stopwatch.StartNew();
+        ApiAnswer status;
+        do
+        {
+            await Task.Delay(200);
+            status = await SendAsync(client, HttpMethod.Get, "/api/v1/jobs/" + jobId);
+        }
+        while (status.Text("status") is "queued" or "running" && waited.Elapsed < (limit ?? TimeSpan.FromSeconds(120)));
+        return status;
+    }
+
     protected static IEnumerable<string?> FieldCodes(ApiAnswer answer) =>
         answer.Body.GetProperty("errors").EnumerateArray().Select(e => $"{e.GetProperty("field").GetString()}:{e.GetProperty("code").GetString()}");
 }

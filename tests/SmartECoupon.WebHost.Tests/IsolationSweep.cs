@@ -30,6 +30,8 @@ public abstract class IsolationSweep(HostFactory factory) : HostContract(factory
         var oneTimeCode = (await SendAsync(adminA, HttpMethod.Get, $"/api/v1/coupons/{coupon}/codes")).Body.GetProperty("items")[0].GetProperty("code").GetString()!;
         var redemption = (await SendAsync(adminA, HttpMethod.Post, "/api/v1/redemptions", new { ticketToken = ticket.Text("token") }, Key())).Text("id");
         var job = (await SendAsync(adminA, HttpMethod.Post, $"/api/v1/coupons/{coupon}/codes", new { count = 10_001 })).Text("jobId");
+        // A's own job writes codes and raises issuedCount while it runs: the "before" snapshot is taken once it has ended.
+        Assert.Equal("succeeded", (await WaitForJobAsync(adminA, job)).Text("status"));
         var before = (await SendAsync(adminA, HttpMethod.Get, "/api/v1/coupons/" + coupon)).Body.ToString();
 
         var calls = new (HttpMethod Method, string Path, object? Body, bool Idempotent)[]

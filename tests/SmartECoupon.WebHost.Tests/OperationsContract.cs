@@ -43,14 +43,7 @@ public abstract class OperationsContract(HostFactory factory) : HostContract(fac
         Assert.Equal(HttpStatusCode.Accepted, accepted.Status);
         var job = accepted.Text("jobId");
 
-        ApiAnswer status;
-        var waited = System.Diagnostics.Stopwatch.StartNew();
-        do
-        {
-            await Task.Delay(200);
-            status = await SendAsync(admin, HttpMethod.Get, "/api/v1/jobs/" + job);
-        }
-        while (status.Text("status") is "queued" or "running" && waited.Elapsed < TimeSpan.FromSeconds(60));
+        var status = await WaitForJobAsync(admin, job);
 
         Assert.Equal(("succeeded", 25_000), (status.Text("status"), status.Body.GetProperty("generated").GetInt32()));
         Assert.Equal(25_000, (await SendAsync(admin, HttpMethod.Get, "/api/v1/coupons/" + coupon)).Body.GetProperty("issuedCount").GetInt32());
