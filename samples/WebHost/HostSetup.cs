@@ -176,7 +176,7 @@ internal static class HostSetup
         app.UseStaticFiles();
         app.UseRateLimiter();
         app.UseAuthentication();
-        app.UseMiddleware<TenantRequestMiddleware>();
+        app.UseMiddleware<TenantSessionMiddleware>();
         app.UseMiddleware<Pages.AdminSessionMiddleware>();
         app.UseAuthorization();
 

@@ -1,4 +1,4 @@
-// The sample host: the HTTP contract of ../shared/spec/http-api.md on top of the SmartECoupon packages.
+// The sample host: SmartECoupon's HTTP contract (docs/http-api.md, docs/http-reference.md) on top of the packages.
 // Kept thin on purpose; the rules live in the library.
 using SmartECoupon.WebHost;
 

@@ -14,6 +14,10 @@ public enum FailureKind
     Conflict,
     /// <summary>A plan limit would be passed (HTTP 403).</summary>
     LimitReached,
+    /// <summary>The caller may not do this now, whatever the input (HTTP 403): a cancelled tenant's write, for example.</summary>
+    Forbidden,
+    /// <summary>Too much at once; retry after <see cref="Failure.RetryAfter"/> (HTTP 429).</summary>
+    TooManyRequests,
 }
 
 /// <summary>The stable codes of <see cref="Failure"/>.</summary>
@@ -39,6 +43,10 @@ public static class FailureCodes
     public const string InvalidCsv = "invalid_csv";
     /// <summary>An uploaded image is not a PNG, JPEG or WebP image, or is too large.</summary>
     public const string UnsupportedImage = "unsupported_image";
+    /// <summary>The tenant is cancelled: it can still read and export its data, but nothing can change it.</summary>
+    public const string TenantCancelled = "tenant_cancelled";
+    /// <summary>The tenant runs as many requests at once as its plan allows; retry after the time given.</summary>
+    public const string TooManyConcurrentRequests = "too_many_concurrent_requests";
 }
 
 /// <summary>An expected failure: its kind, a stable code, a message, and the field errors of invalid input.</summary>
@@ -49,6 +57,18 @@ public sealed record Failure(FailureKind Kind, string Code, LocalizedMessage Mes
 {
     /// <summary>The failing fields, for <see cref="FailureKind.Invalid"/>.</summary>
     public IReadOnlyList<ValidationError> Errors { get; init; } = [];
+
+    /// <summary>How long to wait before trying again, for <see cref="FailureKind.TooManyRequests"/>.</summary>
+    public TimeSpan? RetryAfter { get; init; }
+
+    /// <summary>A write refused because the tenant is cancelled (read-only from its effective date).</summary>
+    public static Failure TenantCancelled { get; } = new(FailureKind.Forbidden, FailureCodes.TenantCancelled,
+        new LocalizedMessage("解約済みのため変更できません。データの閲覧と出力はできます。", "The tenant is cancelled: reading and export still work, changes do not."));
+
+    /// <summary>The tenant already runs its plan's concurrent requests.</summary>
+    public static Failure TooManyConcurrentRequests(TimeSpan retryAfter) => new(FailureKind.TooManyRequests, FailureCodes.TooManyConcurrentRequests,
+        new LocalizedMessage("同時に処理できるリクエスト数を超えました。しばらくしてから再試行してください。", "Too many concurrent requests for this tenant; retry after the time given."))
+    { RetryAfter = retryAfter };
 
     /// <summary>Invalid input.</summary>
     public static Failure Invalid(IReadOnlyList<ValidationError> errors) => new(FailureKind.Invalid, FailureCodes.ValidationFailed,

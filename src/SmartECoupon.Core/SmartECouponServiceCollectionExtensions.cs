@@ -37,6 +37,8 @@ public static class SmartECouponServiceCollectionExtensions
         services.TryAddSingleton<MemberService>();
         services.TryAddSingleton<MemberSignInService>();
         services.TryAddSingleton<ApiKeyAuthenticator>();
+        services.TryAddSingleton<TenantSessionResolver>();
+        services.TryAddSingleton<TenantWriteGate>();
         services.TryAddSingleton<SmartECoupon.Stores.StoreService>();
         services.TryAddSingleton<CouponService>();
         services.TryAddSingleton<CodeJobService>();
@@ -44,6 +46,8 @@ public static class SmartECouponServiceCollectionExtensions
         services.TryAddSingleton<SmartECoupon.Operations.MaintenanceService>();
         services.TryAddSingleton<SmartECoupon.Operations.IncidentService>();
         services.TryAddSingleton<SmartECoupon.Operations.OutageService>();
+        services.TryAddSingleton<SmartECoupon.Operations.OutboxDispatcher>();
+        services.TryAddSingleton<SmartECoupon.Auditing.AuditLogService>();
         services.TryAddSingleton<SmartECoupon.Portability.TenantDataExporter>();
         services.TryAddSingleton<SmartECoupon.Portability.CouponCsvImporter>();
         services.TryAddSingleton<SmartECoupon.Redemptions.RedemptionService>();

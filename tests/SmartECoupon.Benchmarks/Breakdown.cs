@@ -24,7 +24,7 @@ internal static class Breakdown
         var repository = database.Services.GetRequiredService<IRedemptionRepository>();
         var service = database.Services.GetRequiredService<RedemptionService>();
         var tenantContext = database.Services.GetRequiredService<ITenantContext>();
-        var library = new LibraryRedeemer(database.Services, fixture.TenantId, fixture.MemberId);
+        var library = new LibraryRedeemer(database.Services, fixture.ApiKey);
         var actor = Actor.Member(fixture.MemberId);
         using var queue = new SemaphoreSlim(1, 1);
         await using var raw = await RawRedeemer.OpenAsync(provider, database.ConnectionString, fixture.TenantId, fixture.MemberId, queue);

@@ -24,7 +24,7 @@ internal static class RedemptionBenchmark
         var fixture = await RedemptionFixture.CreateAsync(database, provider, settings.SpreadCoupons, settings.HotTickets);
         long succeeded = 0;
         using var sqliteWriterQueue = new SemaphoreSlim(1, 1);
-        var library = new LibraryRedeemer(database.Services, fixture.TenantId, fixture.MemberId);
+        var library = new LibraryRedeemer(database.Services, fixture.ApiKey);
         await using var host = settings.Http ? await StartHostAsync(database, provider) : null;
         using var client = host is null ? null : new HttpClient(new SocketsHttpHandler { MaxConnectionsPerServer = 256, PooledConnectionLifetime = TimeSpan.FromMinutes(10) })
         {
@@ -107,7 +107,7 @@ internal static class RedemptionBenchmark
     {
         const int Iterations = 200;
         var fixture = await RedemptionFixture.CreateAsync(database, provider, 10_000, 100);
-        var library = new LibraryRedeemer(database.Services, fixture.TenantId, fixture.MemberId);
+        var library = new LibraryRedeemer(database.Services, fixture.ApiKey);
         for (var i = 0; i < Iterations / 4; i++)
         {
             await library.RedeemAsync(fixture.Spread[i]);
@@ -215,19 +215,25 @@ internal static class RedemptionBenchmark
 }
 
 /// <summary>The library as the host calls it: a tenant scope, the redemption with an idempotency key, the answer rendered for storing.</summary>
-internal sealed class LibraryRedeemer(IServiceProvider services, string tenantId, string memberId)
+internal sealed class LibraryRedeemer(IServiceProvider services, string apiKey)
 {
     private readonly RedemptionService _redemptions = services.GetRequiredService<RedemptionService>();
-    private readonly ITenantContext _tenantContext = services.GetRequiredService<ITenantContext>();
-    private readonly Actor _actor = Actor.Member(memberId);
+    private readonly TenantSessionResolver _sessions = services.GetRequiredService<TenantSessionResolver>();
 
+    /// <summary>As a host calls the library: the session resolved from the member's key and entered, then the redemption.</summary>
     public async Task<bool> RedeemAsync(RedemptionTarget target)
     {
-        using var scope = _tenantContext.BeginScope(tenantId);
+        var session = await _sessions.ResolveAsync(TenantCredential.ApiKey(apiKey)) ?? throw new InvalidOperationException("The benchmark's key did not resolve.");
+        var entered = _sessions.Enter(session);
+        if (!entered.Succeeded)
+        {
+            return false;
+        }
+        using var scope = entered.Value;
         var body = Encoding.UTF8.GetBytes($$"""{"ticketToken":"{{target.Token}}"}""");
         IdempotencyKey.TryCreate(Guid.NewGuid().ToString("N"), out var key);
         var fingerprint = RequestFingerprint.Compute("POST", RedemptionBenchmark.RedeemPath, body);
-        var result = await _redemptions.RedeemAsync(RedemptionRequest.ForTicketToken(target.Token), _actor, RedemptionChannel.Api, new IdempotentRequest(key, fingerprint, Render));
+        var result = await _redemptions.RedeemAsync(RedemptionRequest.ForTicketToken(target.Token), session.Actor, RedemptionChannel.Api, new IdempotentRequest(key, fingerprint, Render));
         return result.Succeeded && result.Value.Outcome?.Kind == RedemptionOutcomeKind.Redeemed;
     }
 

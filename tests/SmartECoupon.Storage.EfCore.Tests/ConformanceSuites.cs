@@ -36,3 +36,6 @@ public sealed class SqlitePortabilityVolumeTests(SqliteHarness harness) : Portab
 
 [Collection(nameof(RunsAlone))]
 public sealed class PostgreSqlPortabilityVolumeTests(PostgreSqlHarness harness) : PortabilityVolumeConformance(harness), IClassFixture<PostgreSqlHarness>;
+
+public sealed class SqliteSessionTests(SqliteHarness harness) : SessionConformance(harness), IClassFixture<SqliteHarness>;
+public sealed class PostgreSqlSessionTests(PostgreSqlHarness harness) : SessionConformance(harness), IClassFixture<PostgreSqlHarness>;

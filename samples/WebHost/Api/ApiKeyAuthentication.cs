@@ -17,7 +17,7 @@ internal sealed class ApiKeyAuthenticationHandler(
     IOptionsMonitor<AuthenticationSchemeOptions> options,
     ILoggerFactory logger,
     UrlEncoder encoder,
-    ApiKeyAuthenticator authenticator)
+    TenantSessionResolver sessions)
     : AuthenticationHandler<AuthenticationSchemeOptions>(options, logger, encoder)
 {
     public const string SchemeName = "ApiKey";
@@ -30,13 +30,13 @@ internal sealed class ApiKeyAuthenticationHandler(
         {
             return AuthenticateResult.NoResult();
         }
-        var authentication = await authenticator.AuthenticateAsync(header["Bearer ".Length..].Trim(), Context.RequestAborted);
-        if (authentication is null)
+        var session = await sessions.ResolveAsync(TenantCredential.ApiKey(header["Bearer ".Length..].Trim()), Context.RequestAborted);
+        if (session?.Principal is not { } principal)
         {
             return AuthenticateResult.Fail("The API key is unknown or revoked.");
         }
-        Context.Features.Set(authentication);
-        var principal = authentication.Principal;
+        // The session the library resolved is the one TenantSessionMiddleware enters for the rest of the request.
+        Context.Features.Set(session);
         var claims = new List<Claim>
         {
             new(ClaimTypes.NameIdentifier, principal.Id),
@@ -78,62 +78,64 @@ internal static class ApiPolicies
     }
 }
 
-/// <summary>Marks a non-GET endpoint that changes nothing, so a cancelled tenant may still call it.</summary>
-[AttributeUsage(AttributeTargets.Method | AttributeTargets.Class)]
-internal sealed class ReadOnlyEndpointAttribute : Attribute;
-
-/// <summary>The caller of an authenticated API request.</summary>
+/// <summary>The caller of an authenticated API request: the session the library resolved from its key.</summary>
 internal static class Caller
 {
-    public static Authentication Of(HttpContext context) =>
-        context.Features.Get<Authentication>() ?? throw new InvalidOperationException("The endpoint requires authentication but none was made.");
+    public static TenantSession Of(HttpContext context) =>
+        context.Features.Get<TenantSession>() ?? throw new InvalidOperationException("The endpoint requires authentication but none was made.");
 
-    public static Actor ActorOf(HttpContext context)
-    {
-        var principal = Of(context).Principal;
-        return principal.IsOperator ? Actor.Operator(principal.Id) : Actor.Member(principal.Id);
-    }
+    public static Actor ActorOf(HttpContext context) => Of(context).Actor;
 
     /// <summary>The caller's tenant's time zone (Asia/Tokyo for an operator).</summary>
-    public static TimeZoneInfo ZoneOf(HttpContext context) =>
-        TenantTimeZones.Find(context.Features.Get<Authentication>()?.Tenant?.TimeZoneId ?? TenantTimeZones.Default);
+    public static TimeZoneInfo ZoneOf(HttpContext context) => context.Features.Get<TenantSession>()?.TimeZone ?? TenantTimeZones.Find(TenantTimeZones.Default);
 }
 
 /// <summary>
-/// For a request authenticated as a tenant's member: runs the rest of it in the tenant's scope (the library's tenant
-/// context, which the stores read and which fails closed), within the plan's concurrency limit (429 with
-/// <c>Retry-After</c>), and refuses writes once a cancellation is effective (403 <c>tenant_cancelled</c>).
+/// The host's one tenancy middleware: it reads what the request presents (the API key the authentication handler
+/// checked, a ticket token or coupon id in the route, the admin screens' sign-in cookie), has the library resolve the
+/// session, and enters it for the rest of the request. The library keeps the plan's concurrency limit (429 with
+/// <c>Retry-After</c>) and refuses a cancelled tenant's writes in its services; this middleware decides nothing itself.
 /// </summary>
-internal sealed class TenantRequestMiddleware(RequestDelegate next, ITenantContext tenantContext, TenantConcurrencyLimiter limiter, TimeProvider time)
+internal sealed class TenantSessionMiddleware(RequestDelegate next, TenantSessionResolver sessions)
 {
     public async Task InvokeAsync(HttpContext context)
     {
-        if (context.Features.Get<Authentication>() is not { Tenant: { } tenant } authentication)
+        var session = context.Features.Get<TenantSession>();
+        if (session is null && await CredentialOfAsync(context) is { } credential)
+        {
+            session = await sessions.ResolveAsync(credential, context.RequestAborted);
+        }
+        if (session is null)
         {
             await next(context);
             return;
         }
-        using var lease = limiter.TryAcquire(tenant.Id, tenant.Plan);
-        if (lease is null)
+        var entered = sessions.Enter(session);
+        if (!entered.Succeeded)
         {
-            await ApiProblem.TooMany(context, ApiProblem.TooManyConcurrentRequests, limiter.RetryAfter, new LocalizedMessage(
-                "同時に処理できるリクエスト数を超えました。しばらくしてから再試行してください。",
-                "Too many concurrent requests for this tenant; retry after the time given.")).ExecuteAsync(context);
+            await ApiProblem.From(context, entered.Failure).ExecuteAsync(context);
             return;
         }
-        var today = TenantTimeZones.DateIn(time.GetUtcNow(), TenantTimeZones.Find(tenant.TimeZoneId));
-        if (!HttpMethods.IsGet(context.Request.Method) && !HttpMethods.IsHead(context.Request.Method)
-            && context.GetEndpoint()?.Metadata.GetMetadata<ReadOnlyEndpointAttribute>() is null
-            && !authentication.CanWriteOn(today))
+        using (entered.Value)
         {
-            await ApiProblem.Create(context, StatusCodes.Status403Forbidden, ApiProblem.TenantCancelled, new LocalizedMessage(
-                "解約済みのため変更できません。データの閲覧と出力はできます。",
-                "The tenant is cancelled: reading and export still work, changes do not.")).ExecuteAsync(context);
-            return;
-        }
-        using (tenantContext.BeginScope(tenant.Id))
-        {
+            context.Features.Set(session);
             await next(context);
         }
+    }
+
+    /// <summary>What the request presents, when it is not an API key: a route's ticket token or coupon id, or the admin cookie.</summary>
+    private static async Task<TenantCredential?> CredentialOfAsync(HttpContext context)
+    {
+        if (context.GetRouteValue("token") is string token)
+        {
+            return TenantCredential.TicketToken(token);
+        }
+        if (context.GetRouteValue("couponId") is string couponId)
+        {
+            return TenantCredential.CouponHandle(couponId);
+        }
+        return context.Request.Path.StartsWithSegments("/admin", StringComparison.OrdinalIgnoreCase)
+            ? await Pages.AdminSession.CredentialOfAsync(context)
+            : null;
     }
 }

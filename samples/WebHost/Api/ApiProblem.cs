@@ -15,8 +15,6 @@ internal static class ApiProblem
     public const string Unauthenticated = "unauthenticated";
     public const string Forbidden = "forbidden";
     public const string MalformedRequest = "malformed_request";
-    public const string TenantCancelled = "tenant_cancelled";
-    public const string TooManyConcurrentRequests = "too_many_concurrent_requests";
     public const string TooManyAttempts = "too_many_attempts";
     public const string IdempotencyKeyRequired = "idempotency_key_required";
     public const string IdempotencyKeyReused = "idempotency_key_reused";
@@ -46,9 +44,14 @@ internal static class ApiProblem
             FailureKind.Invalid => StatusCodes.Status422UnprocessableEntity,
             FailureKind.NotFound => StatusCodes.Status404NotFound,
             FailureKind.Conflict => StatusCodes.Status409Conflict,
-            FailureKind.LimitReached => StatusCodes.Status403Forbidden,
+            FailureKind.LimitReached or FailureKind.Forbidden => StatusCodes.Status403Forbidden,
+            FailureKind.TooManyRequests => StatusCodes.Status429TooManyRequests,
             _ => StatusCodes.Status400BadRequest,
         };
+        if (failure.RetryAfter is { } wait)
+        {
+            context.Response.Headers[HeaderNames.RetryAfter] = Math.Max(1, (int)Math.Ceiling(wait.TotalSeconds)).ToString(CultureInfo.InvariantCulture);
+        }
         return Create(context, status, failure.Code, failure.Message, failure.Errors);
     }
 

@@ -1,7 +1,6 @@
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.Net.Http.Headers;
 using SmartECoupon.Coupons;
-using SmartECoupon.Storage;
 using SmartECoupon.Validation;
 
 namespace SmartECoupon.WebHost.Api;
@@ -156,19 +155,10 @@ internal static class CouponEndpoints
         return set.Succeeded ? TypedResults.Ok(CouponResponse.From(set.Value, Caller.ZoneOf(context))) : ApiProblem.From(context, set.Failure);
     }
 
-    private static async Task<IResult> GetImageAsync(string couponId, HttpContext context, ITenantDirectory directory, ICouponImageStore images,
-        SmartECoupon.Tenancy.ITenantContext tenantContext, ICouponRepository coupons)
+    private static async Task<IResult> GetImageAsync(string couponId, HttpContext context, CouponService service)
     {
-        if (!EntityIds.HasShape(couponId, EntityIds.CouponPrefix) || await directory.FindTenantOfCouponAsync(couponId, context.RequestAborted) is not { } tenantId)
-        {
-            return ApiProblem.NotFound(context);
-        }
-        string? contentType;
-        using (tenantContext.BeginScope(tenantId))
-        {
-            contentType = (await coupons.FindAsync(couponId, context.RequestAborted))?.ImageContentType;
-        }
-        if (contentType is null || await images.OpenAsync(tenantId, couponId, context.RequestAborted) is not { } stream)
+        // The session was resolved from the coupon id by the library (TenantSessionMiddleware).
+        if (context.Features.Get<SmartECoupon.Tenancy.TenantSession>() is null || await service.OpenImageAsync(couponId, context.RequestAborted) is not { } image)
         {
             return ApiProblem.NotFound(context);
         }
@@ -177,7 +167,7 @@ internal static class CouponEndpoints
         headers[HeaderNames.ContentSecurityPolicy] = "default-src 'none'; sandbox";
         headers[HeaderNames.CacheControl] = "public, max-age=300";
         headers[HeaderNames.ContentDisposition] = "inline";
-        return TypedResults.Stream(stream, contentType);
+        return TypedResults.Stream(image.Content, image.ContentType);
     }
 
     private static async Task<Results<Created<TicketResponse>, Ok<TicketResponse>, ProblemHttpResult>> IssueTicketAsync(string id, HttpContext context, CouponService service)
@@ -239,14 +229,10 @@ internal static class CouponEndpoints
         }
     }
 
-    private static async Task<Results<Ok<ListResponse<OneTimeCodeResponse>>, ProblemHttpResult>> ListCodesAsync(string id, HttpContext context, CouponService service, IOneTimeCodeRepository codes)
+    private static async Task<Results<Ok<ListResponse<OneTimeCodeResponse>>, ProblemHttpResult>> ListCodesAsync(string id, HttpContext context, CouponService service)
     {
-        if (await service.FindAsync(id, context.RequestAborted) is null)
-        {
-            return ApiProblem.NotFound(context);
-        }
         var zone = Caller.ZoneOf(context);
-        return await ApiPaging.ListAsync(context, page => codes.ListAsync(id, page, context.RequestAborted), c => OneTimeCodeResponse.From(c, zone));
+        return await ApiPaging.ListAsync(context, page => service.ListCodesAsync(id, page, context.RequestAborted), c => OneTimeCodeResponse.From(c, zone));
     }
 }
 

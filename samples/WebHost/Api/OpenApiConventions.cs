@@ -44,7 +44,7 @@ internal static class OpenApiConventions
         if (who is not null)
         {
             Problem(StatusCodes.Status401Unauthorized, $"`{ApiProblem.Unauthenticated}`, the key is missing, unknown or revoked.");
-            Problem(StatusCodes.Status403Forbidden, $"`{ApiProblem.Forbidden}`, the key's role may not do this; `{ApiProblem.TenantCancelled}` for a write of a cancelled tenant.");
+            Problem(StatusCodes.Status403Forbidden, $"`{ApiProblem.Forbidden}`, the key's role may not do this; `{FailureCodes.TenantCancelled}` for a write of a cancelled tenant.");
         }
         if (path.Contains('{', StringComparison.Ordinal))
         {
@@ -57,7 +57,7 @@ internal static class OpenApiConventions
         }
         if (who is not null && !policies.Contains(ApiPolicies.Operator))
         {
-            Problem(StatusCodes.Status429TooManyRequests, $"`{ApiProblem.TooManyConcurrentRequests}`, over the plan's concurrent requests; retry after `Retry-After`.");
+            Problem(StatusCodes.Status429TooManyRequests, $"`{FailureCodes.TooManyConcurrentRequests}`, over the plan's concurrent requests; retry after `Retry-After`.");
         }
         return Task.CompletedTask;
     }

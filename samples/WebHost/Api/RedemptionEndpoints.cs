@@ -14,7 +14,7 @@ internal static class RedemptionEndpoints
     {
         var redemptions = api.MapGroup("/redemptions").RequireAuthorization(ApiPolicies.Staff).WithTags("Redemptions");
         redemptions.MapPost("/", RedeemAsync).WithSummary("Redeems a coupon by ticket token, code or shared code, with an Idempotency-Key; a refusal names its reason.");
-        redemptions.MapPost("/validate", ValidateAsync).WithMetadata(new ReadOnlyEndpointAttribute()).WithSummary("Checks whether a redemption would succeed, without redeeming.");
+        redemptions.MapPost("/validate", ValidateAsync).WithSummary("Checks whether a redemption would succeed, without redeeming.");
         redemptions.MapGet("/", ListAsync).WithSummary("Lists redemptions, a page at a time.");
         redemptions.MapGet("/{id}", GetAsync).WithSummary("One redemption.");
         redemptions.MapPost("/{id}/void", VoidAsync).WithSummary("Voids a redemption: one slot goes back to the coupon and one use to the ticket; a second void is 409 already_voided.");
@@ -32,7 +32,7 @@ internal static class RedemptionEndpoints
             return ApiProblem.Create(context, StatusCodes.Status400BadRequest, ApiProblem.IdempotencyKeyRequired, new LocalizedMessage(
                 $"Idempotency-Key は{IdempotencyKey.MaxLength}文字以内の印字可能なASCII文字にしてください。", $"The Idempotency-Key must be 1–{IdempotencyKey.MaxLength} printable ASCII characters."));
         }
-        var caller = Caller.Of(context).Principal.Id;
+        var caller = Caller.Of(context).Actor.Id;
         return await WithRequestAsync(context, guard, caller, async (body, request) =>
         {
             if (!CanonicalJson.TryCanonicalize(body.Raw, out var canonical, out _))
@@ -78,7 +78,7 @@ internal static class RedemptionEndpoints
 
     private static async Task<IResult> ValidateAsync(HttpContext context, RedemptionService service, LookupGuard guard)
     {
-        var caller = Caller.Of(context).Principal.Id;
+        var caller = Caller.Of(context).Actor.Id;
         return await WithRequestAsync(context, guard, caller, async (body, request) =>
         {
             var checkedRequest = await service.ValidateAsync(request, context.RequestAborted);

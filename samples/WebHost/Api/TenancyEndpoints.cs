@@ -228,7 +228,11 @@ internal sealed record PurgedTenantResponse(string TenantId, DateTimeOffset? Pur
 /// <summary>The contract's lists: <c>?limit=</c> (1–200, default 50) and <c>?cursor=</c>.</summary>
 internal static class ApiPaging
 {
-    public static async Task<Results<Ok<ListResponse<T>>, ProblemHttpResult>> ListAsync<TItem, T>(HttpContext context, Func<PageRequest, Task<Page<TItem>>> list, Func<TItem, T> map)
+    public static Task<Results<Ok<ListResponse<T>>, ProblemHttpResult>> ListAsync<TItem, T>(HttpContext context, Func<PageRequest, Task<Page<TItem>>> list, Func<TItem, T> map) =>
+        ListAsync(context, async page => (Result<Page<TItem>>)await list(page), map);
+
+    /// <summary>A list whose service can fail (the parent object is not found, for example).</summary>
+    public static async Task<Results<Ok<ListResponse<T>>, ProblemHttpResult>> ListAsync<TItem, T>(HttpContext context, Func<PageRequest, Task<Result<Page<TItem>>>> list, Func<TItem, T> map)
     {
         var query = context.Request.Query;
         int? limit = null;
@@ -248,7 +252,8 @@ internal static class ApiPaging
         }
         try
         {
-            return TypedResults.Ok(ListResponse<T>.Of(await list(page), map));
+            var listed = await list(page);
+            return listed.Succeeded ? TypedResults.Ok(ListResponse<T>.Of(listed.Value, map)) : ApiProblem.From(context, listed.Failure);
         }
         catch (ArgumentException ex) when (ex.ParamName == "cursor")
         {

@@ -108,7 +108,7 @@ internal static class TenantDataEndpoints
         return imported.Succeeded ? TypedResults.Ok(new ImportResponse(imported.Value.Imported, imported.Value.Encoding)) : ApiProblem.From(context, imported.Failure);
     }
 
-    private static async Task<Results<Ok<ListResponse<AuditEntryResponse>>, ProblemHttpResult>> ListAuditAsync(HttpContext context, IAuditLog audit)
+    private static async Task<Results<Ok<ListResponse<AuditEntryResponse>>, ProblemHttpResult>> ListAuditAsync(HttpContext context, AuditLogService audit)
     {
         var zone = Caller.ZoneOf(context);
         return await ApiPaging.ListAsync(context, page => audit.ListAsync(page, context.RequestAborted), a => AuditEntryResponse.From(a, zone));

@@ -165,34 +165,12 @@ internal sealed partial class AvailabilityProbe(HealthCheckService health, Outag
     private static partial void OutageRecorded(ILogger logger, string outageId);
 }
 
-/// <summary>Sends the outbox: maintenance notices to tenant administrators, through <see cref="IMailSender"/>.</summary>
-internal sealed partial class OutboxSender(SmartECoupon.Storage.IOutbox outbox, IMailSender mail, TimeProvider time, JobHeartbeats heartbeats,
+/// <summary>Sends the outbox (maintenance notices to tenant administrators) through <see cref="IMailSender"/>; the library claims, checks and records.</summary>
+internal sealed class OutboxSender(OutboxDispatcher outbox, IMailSender mail, JobHeartbeats heartbeats,
     IOptionsMonitor<HostOperationsOptions> options, ILogger<OutboxSender> logger)
     : RecurringJob("outbox", heartbeats, options, logger)
 {
-    private static readonly TimeSpan Lease = TimeSpan.FromMinutes(5);
-
     protected override TimeSpan Interval => Options.CurrentValue.QueueInterval;
 
-    protected override async Task RunOnceAsync(CancellationToken stoppingToken)
-    {
-        var messages = await outbox.ClaimAsync(Heartbeats.Holder, time.GetUtcNow(), Lease, 50, stoppingToken);
-        foreach (var message in messages)
-        {
-            try
-            {
-                await mail.SendAsync(message, stoppingToken);
-                await outbox.MarkSentAsync(message, time.GetUtcNow(), stoppingToken);
-            }
-            catch (Exception ex) when (ex is not OperationCanceledException)
-            {
-                // Tried again when the lease expires; the message names no one in the log.
-                SendFailed(logger, ex.GetType().Name, message.Attempts);
-                await outbox.MarkFailedAsync(message, ex.GetType().Name + ": " + ex.Message, stoppingToken);
-            }
-        }
-    }
-
-    [LoggerMessage(EventId = 14, Level = LogLevel.Warning, Message = "An outbox message could not be sent ({Error}, attempt {Attempt})")]
-    private static partial void SendFailed(ILogger logger, string error, int attempt);
+    protected override Task RunOnceAsync(CancellationToken stoppingToken) => outbox.DispatchAsync(Heartbeats.Holder, mail.SendAsync, cancellationToken: stoppingToken);
 }

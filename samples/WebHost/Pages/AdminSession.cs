@@ -1,37 +1,55 @@
 using System.Security.Claims;
-using System.Security.Cryptography;
-using System.Text;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Authentication.Cookies;
-using SmartECoupon.Storage;
 using SmartECoupon.Tenancy;
 
 namespace SmartECoupon.WebHost.Pages;
 
 /// <summary>
-/// A member signed in to the admin screens: their tenant, and whether the tenant is read-only (cancelled). The session
-/// lives in a cookie of its own scheme; every request checks it against the store, so removing a member, purging the
-/// tenant or changing the password ends it at once.
+/// A member signed in to the admin screens: the session the library resolved from the admin cookie (its tenant, the
+/// member, whether the tenant is read-only). The cookie carries the tenant, the member and the library's session stamp;
+/// every request has the library check them again, so removing a member, purging the tenant or changing the password
+/// ends the session at once.
 /// </summary>
-internal sealed record AdminSession(Tenant Tenant, Member Member, bool ReadOnly)
+internal sealed record AdminSession(TenantSession Session)
 {
     public const string Scheme = "AdminCookie";
     public const string MemberClaim = "member";
     public const string TenantClaim = "tenant";
-    public const string PasswordClaim = "pwd";
+    public const string StampClaim = "pwd";
 
-    public static AdminSession? Of(HttpContext context) => context.Features.Get<AdminSession>();
+    public Tenant Tenant => Session.Tenant!;
 
-    /// <summary>A short fingerprint of the password hash: a changed password invalidates the sessions made with the old one.</summary>
-    public static string PasswordStamp(string? passwordHash) =>
-        Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(passwordHash ?? "")))[..16];
+    public string MemberId => Session.Actor.Id;
+
+    public string DisplayName => Session.DisplayName;
+
+    /// <summary>Whether the tenant is cancelled: its screens show data, and the library refuses changes.</summary>
+    public bool ReadOnly => Session.AcceptsWrites != true;
+
+    public static AdminSession? Of(HttpContext context) =>
+        context.Features.Get<TenantSession>() is { Source: TenantSessionSource.MemberSignIn } session ? new AdminSession(session) : null;
 
     public static ClaimsPrincipal PrincipalFor(SignInCandidate candidate) => new(new ClaimsIdentity(
     [
         new Claim(MemberClaim, candidate.Member.Id),
         new Claim(TenantClaim, candidate.Tenant.Id),
-        new Claim(PasswordClaim, PasswordStamp(candidate.Member.PasswordHash)),
+        new Claim(StampClaim, MemberSignInService.SessionStampOf(candidate.Member)),
     ], Scheme));
+
+    /// <summary>The sign-in the admin cookie holds, for the library to check; <see langword="null"/> without a cookie.</summary>
+    public static async Task<TenantCredential?> CredentialOfAsync(HttpContext context)
+    {
+        var result = await context.AuthenticateAsync(Scheme);
+        if (!result.Succeeded)
+        {
+            return null;
+        }
+        context.User = result.Principal;
+        return result.Principal.FindFirstValue(TenantClaim) is { } tenantId && result.Principal.FindFirstValue(MemberClaim) is { } memberId
+            ? TenantCredential.MemberSignIn(tenantId, memberId, result.Principal.FindFirstValue(StampClaim) ?? "")
+            : null;
+    }
 
     public static void AddCookie(AuthenticationBuilder authentication, bool development) =>
         authentication.AddCookie(Scheme, o =>
@@ -48,15 +66,15 @@ internal sealed record AdminSession(Tenant Tenant, Member Member, bool ReadOnly)
 }
 
 /// <summary>
-/// For <c>/admin</c>: signs the request in from the admin cookie, checks the member and tenant against the store, runs
-/// the rest of the request in the tenant's scope, and sends anyone else to the sign-in page. Only administrators use the
-/// admin screens; a cancelled tenant's screens are read-only.
+/// For <c>/admin</c>: sends anyone without a member session (see <see cref="TenantSessionMiddleware"/>) to the sign-in
+/// page, and signs out a member who is not an administrator: only administrators use the admin screens. A stale cookie
+/// (the member removed, the password changed) resolves to no session and is cleared.
 /// </summary>
 internal sealed class AdminSessionMiddleware(RequestDelegate next)
 {
     private static readonly string[] OpenPaths = ["/admin/signin", "/admin/password"];
 
-    public async Task InvokeAsync(HttpContext context, ITenantContext tenantContext, ITenantRepository tenants, IMemberRepository members, TimeProvider time)
+    public async Task InvokeAsync(HttpContext context)
     {
         var path = context.Request.Path;
         if (!path.StartsWithSegments("/admin", StringComparison.OrdinalIgnoreCase))
@@ -64,7 +82,11 @@ internal sealed class AdminSessionMiddleware(RequestDelegate next)
             await next(context);
             return;
         }
-        var session = await ResolveAsync(context, tenantContext, tenants, members, time);
+        var session = AdminSession.Of(context);
+        if (session is null && context.User.FindFirstValue(AdminSession.MemberClaim) is not null)
+        {
+            await context.SignOutAsync(AdminSession.Scheme);
+        }
         var open = OpenPaths.Any(p => path.StartsWithSegments(p, StringComparison.OrdinalIgnoreCase));
         if (session is null)
         {
@@ -76,51 +98,12 @@ internal sealed class AdminSessionMiddleware(RequestDelegate next)
             context.Response.Redirect("/admin/signin?returnUrl=" + Uri.EscapeDataString(path + context.Request.QueryString));
             return;
         }
-        if (session.Member.Role != MemberRole.Admin)
+        if (session.Session.Role != PrincipalRole.Admin)
         {
             await context.SignOutAsync(AdminSession.Scheme);
             context.Response.Redirect("/admin/signin?denied=1");
             return;
         }
-        if (session.ReadOnly && HttpMethods.IsPost(context.Request.Method) && !path.StartsWithSegments("/admin/signout", StringComparison.OrdinalIgnoreCase))
-        {
-            context.Response.StatusCode = StatusCodes.Status403Forbidden;
-            await context.Response.WriteAsync("解約済みのため変更できません。");
-            return;
-        }
-        context.Features.Set(session);
-        using (tenantContext.BeginScope(session.Tenant.Id))
-        {
-            await next(context);
-        }
-    }
-
-    private static async Task<AdminSession?> ResolveAsync(HttpContext context, ITenantContext tenantContext, ITenantRepository tenants, IMemberRepository members, TimeProvider time)
-    {
-        var result = await context.AuthenticateAsync(AdminSession.Scheme);
-        if (!result.Succeeded)
-        {
-            return null;
-        }
-        var principal = result.Principal;
-        var tenantId = principal.FindFirstValue(AdminSession.TenantClaim);
-        var memberId = principal.FindFirstValue(AdminSession.MemberClaim);
-        if (tenantId is null || memberId is null || await tenants.FindAsync(tenantId, context.RequestAborted) is not { Status: not TenantStatus.Purged } tenant)
-        {
-            return null;
-        }
-        Member? member;
-        using (tenantContext.BeginScope(tenantId))
-        {
-            member = await members.FindAsync(memberId, context.RequestAborted);
-        }
-        if (member is null || AdminSession.PasswordStamp(member.PasswordHash) != principal.FindFirstValue(AdminSession.PasswordClaim))
-        {
-            await context.SignOutAsync(AdminSession.Scheme);
-            return null;
-        }
-        context.User = principal;
-        var today = TenantTimeZones.DateIn(time.GetUtcNow(), TenantTimeZones.Find(tenant.TimeZoneId));
-        return new AdminSession(tenant, member, !tenant.AcceptsWritesOn(today));
+        await next(context);
     }
 }

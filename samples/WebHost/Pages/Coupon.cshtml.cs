@@ -9,7 +9,6 @@ using SmartECoupon.Coupons;
 using SmartECoupon.Idempotency;
 using SmartECoupon.Operations;
 using SmartECoupon.Redemptions;
-using SmartECoupon.Storage;
 using SmartECoupon.Stores;
 using SmartECoupon.Tenancy;
 
@@ -22,10 +21,6 @@ namespace SmartECoupon.WebHost.Pages;
 /// request (its nonce is the key), and the ticket's uses are guarded in the store.
 /// </summary>
 internal sealed class CouponPageModel(
-    ITenantDirectory directory,
-    ITenantContext tenantContext,
-    ITenantRepository tenants,
-    ITicketRepository tickets,
     CouponService coupons,
     RedemptionService redemptions,
     ThemeService themes,
@@ -67,17 +62,11 @@ internal sealed class CouponPageModel(
 
     public async Task<IActionResult> OnPostAsync(string? nonce, string? storeId)
     {
-        if (!TicketTokens.HasShape(Token) || await directory.FindTenantOfTicketTokenAsync(Token, HttpContext.RequestAborted) is not { } tenantId
-            || nonce is not { Length: 32 } || !IdempotencyKey.TryCreate("page:" + nonce, out var key))
+        // The session was resolved from the token by the library (TenantSessionMiddleware): no session, no such ticket.
+        if (HttpContext.Features.Get<TenantSession>() is null || nonce is not { Length: 32 } || !IdempotencyKey.TryCreate("page:" + nonce, out var key))
         {
             return NotFoundPage();
         }
-        var tenant = await tenants.FindAsync(tenantId, HttpContext.RequestAborted);
-        if (tenant is null || !tenant.AcceptsWritesOn(TenantTimeZones.DateIn(time.GetUtcNow(), TenantTimeZones.Find(tenant.TimeZoneId))))
-        {
-            return RedirectToPage(new { token = Token, r = RedemptionRefusals.ToCode(RedemptionRefusal.CouponNotActive) });
-        }
-        using (tenantContext.BeginScope(tenantId))
         {
             var request = RedemptionRequest.ForTicketToken(Token, string.IsNullOrEmpty(storeId) ? null : storeId);
             var body = Encoding.UTF8.GetBytes($$"""{"storeId":{{(request.StoreId is null ? "null" : "\"" + request.StoreId + "\"")}},"ticketToken":"{{Token}}"}""");
@@ -85,7 +74,8 @@ internal sealed class CouponPageModel(
             static StoredResponse Render(RedemptionOutcome outcome) => new(outcome.Kind == RedemptionOutcomeKind.Redeemed ? 201 : 409, "text/plain",
                 outcome.Kind == RedemptionOutcomeKind.Redeemed ? "ok" : outcome.Refusal?.ToCode() ?? "not_found");
             var result = await redemptions.RedeemAsync(request, Actor.Page, RedemptionChannel.Page, new IdempotentRequest(key, fingerprint, Render), HttpContext.RequestAborted);
-            var code = !result.Succeeded ? RedemptionRefusals.ToCode(RedemptionRefusal.StoreNotAllowed)
+            // A cancelled tenant's coupon cannot be used: the library refuses the write, and the page says it is not active.
+            var code = !result.Succeeded ? RedemptionRefusals.ToCode(result.Failure.Code == FailureCodes.TenantCancelled ? RedemptionRefusal.CouponNotActive : RedemptionRefusal.StoreNotAllowed)
                 : result.Value.Response?.Body ?? (result.Value.Decision == IdempotencyDecision.InFlight ? null : "ok");
             // After a post, a redirect: a reload shows the page, it does not confirm again.
             return RedirectToPage(new { token = Token, r = code });
@@ -101,16 +91,14 @@ internal sealed class CouponPageModel(
 
     private async Task<CouponView?> LoadAsync()
     {
-        if (!TicketTokens.HasShape(Token) || await directory.FindTenantOfTicketTokenAsync(Token, HttpContext.RequestAborted) is not { } tenantId
-            || await tenants.FindAsync(tenantId, HttpContext.RequestAborted) is not { Status: not TenantStatus.Purged } tenant)
+        if (HttpContext.Features.Get<TenantSession>() is not { Source: TenantSessionSource.TicketToken } session)
         {
             return null;
         }
-        var zone = TenantTimeZones.Find(tenant.TimeZoneId);
+        var zone = session.TimeZone;
         var now = time.GetUtcNow();
-        using (tenantContext.BeginScope(tenantId))
         {
-            var ticket = await tickets.FindByTokenAsync(Token, HttpContext.RequestAborted);
+            var ticket = await coupons.FindTicketByTokenAsync(Token, HttpContext.RequestAborted);
             var coupon = ticket is null ? null : await coupons.FindAsync(ticket.CouponId, HttpContext.RequestAborted);
             if (ticket is null || coupon is null)
             {
@@ -128,7 +116,7 @@ internal sealed class CouponPageModel(
             var usesLeft = ticket.UsesLeft(coupon.PerUserLimit);
             var lastUse = usesLeft == 0 ? await redemptions.FindLastUseAsync(ticket.Id, HttpContext.RequestAborted) : null;
             var refusal = check.Succeeded ? check.Value.Refusal : RedemptionRefusal.CouponNotActive;
-            if (!tenant.AcceptsWritesOn(TenantTimeZones.DateIn(now, zone)))
+            if (session.AcceptsWrites != true)
             {
                 refusal ??= RedemptionRefusal.CouponNotActive;
             }

@@ -13,19 +13,17 @@ namespace SmartECoupon.WebHost.Pages;
 /// pseudonymous id kept in a cookie, which is the ticket's user key, so the same browser gets the same ticket (and the
 /// coupon's per-user limit holds for it).
 /// </summary>
-internal sealed class DistributePageModel(ITenantDirectory directory, ITenantRepository tenants, ITenantContext tenantContext, CouponService coupons, TimeProvider time) : PageModel
+internal sealed class DistributePageModel(CouponService coupons) : PageModel
 {
     public const string VisitorCookie = "sec_visitor";
 
     public async Task<IActionResult> OnGetAsync(string couponId)
     {
-        if (!EntityIds.HasShape(couponId, EntityIds.CouponPrefix) || await directory.FindTenantOfCouponAsync(couponId, HttpContext.RequestAborted) is not { } tenantId
-            || await tenants.FindAsync(tenantId, HttpContext.RequestAborted) is not { } tenant
-            || !tenant.AcceptsWritesOn(TenantTimeZones.DateIn(time.GetUtcNow(), TenantTimeZones.Find(tenant.TimeZoneId))))
+        // The session was resolved from the coupon id by the library; a cancelled tenant's coupons hand out nothing.
+        if (HttpContext.Features.Get<TenantSession>() is not { Source: TenantSessionSource.CouponHandle, AcceptsWrites: true })
         {
             return Unavailable();
         }
-        using (tenantContext.BeginScope(tenantId))
         {
             var coupon = await coupons.FindAsync(couponId, HttpContext.RequestAborted);
             if (coupon is not { Status: CouponStatus.Published })

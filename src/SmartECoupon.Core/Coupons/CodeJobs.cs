@@ -62,6 +62,8 @@ public sealed class CodeJobService(
     ICouponRepository coupons,
     CouponService couponService,
     ITenantContext tenantContext,
+    TenantWriteGate gate,
+    TenantSessionResolver sessions,
     TimeProvider time,
     IOptionsMonitor<SmartECouponOptions> options)
 {
@@ -72,6 +74,10 @@ public sealed class CodeJobService(
     public async Task<Result<CodeJob>> EnqueueAsync(string couponId, int count, Actor actor, CancellationToken cancellationToken = default)
     {
         var tenantId = tenantContext.RequireTenantId();
+        if (await gate.RefusalAsync(cancellationToken).ConfigureAwait(false) is { } refused)
+        {
+            return refused;
+        }
         var max = options.CurrentValue.Codes.MaxCodesPerRequest;
         if (count < 1 || count > max)
         {
@@ -107,7 +113,8 @@ public sealed class CodeJobService(
 
     /// <summary>
     /// Takes the oldest waiting job (or one whose worker stopped reporting) and runs it to the end, reporting after each
-    /// batch. Returns whether there was a job.
+    /// batch. Each batch runs in a session of its own, read afresh: once the tenant's cancellation takes effect, the next
+    /// batch is refused and the job stops as failed (the codes written before are kept). Returns whether there was a job.
     /// </summary>
     public async Task<bool> RunNextAsync(string holder, CancellationToken cancellationToken = default)
     {
@@ -116,35 +123,42 @@ public sealed class CodeJobService(
         {
             return false;
         }
-        using (tenantContext.BeginScope(job.TenantId))
+        var batch = options.CurrentValue.Codes.BatchSize;
+        var generated = job.Generated;
+        try
         {
-            var batch = options.CurrentValue.Codes.BatchSize;
-            var generated = job.Generated;
-            try
+            while (generated < job.Requested)
             {
-                while (generated < job.Requested)
+                var session = await sessions.ForSystemAsync(job.TenantId, JobName, cancellationToken).ConfigureAwait(false);
+                using var scope = session is null ? tenantContext.BeginScope(job.TenantId) : tenantContext.Begin(session);
+                var step = Math.Min(batch, job.Requested - generated);
+                var result = session is null
+                    ? Failure.TenantCancelled
+                    : await couponService.GenerateCodesAsync(job.CouponId, step, Actor.Member(job.RequestedBy), writeAudit: false, null, cancellationToken).ConfigureAwait(false);
+                if (!result.Succeeded)
                 {
-                    var step = Math.Min(batch, job.Requested - generated);
-                    var result = await couponService.GenerateCodesAsync(job.CouponId, step, Actor.Member(job.RequestedBy), writeAudit: false, null, cancellationToken).ConfigureAwait(false);
-                    if (!result.Succeeded)
-                    {
-                        await jobs.ReportAsync(job.Id, holder, generated, CodeJobStatus.Failed, result.Failure.Message.English, Instants.Now(time), Lease, cancellationToken).ConfigureAwait(false);
-                        return true;
-                    }
-                    generated += result.Value;
-                    var status = generated >= job.Requested ? CodeJobStatus.Succeeded : CodeJobStatus.Running;
-                    if (!await jobs.ReportAsync(job.Id, holder, generated, status, null, Instants.Now(time), Lease, cancellationToken).ConfigureAwait(false))
-                    {
-                        return true; // another worker took it over: it goes on from what was reported
-                    }
+                    await jobs.ReportAsync(job.Id, holder, generated, CodeJobStatus.Failed, result.Failure.Message.English, Instants.Now(time), Lease, cancellationToken).ConfigureAwait(false);
+                    return true;
+                }
+                generated += result.Value;
+                var status = generated >= job.Requested ? CodeJobStatus.Succeeded : CodeJobStatus.Running;
+                if (!await jobs.ReportAsync(job.Id, holder, generated, status, null, Instants.Now(time), Lease, cancellationToken).ConfigureAwait(false))
+                {
+                    return true; // another worker took it over: it goes on from what was reported
                 }
             }
-            catch (Exception ex) when (ex is not OperationCanceledException)
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            using (tenantContext.BeginScope(job.TenantId))
             {
                 await jobs.ReportAsync(job.Id, holder, generated, CodeJobStatus.Failed, ex.GetType().Name, Instants.Now(time), Lease, CancellationToken.None).ConfigureAwait(false);
-                throw;
             }
+            throw;
         }
         return true;
     }
+
+    /// <summary>The name code jobs act under in audit entries and sessions.</summary>
+    internal const string JobName = "code-jobs";
 }

@@ -12,6 +12,11 @@ namespace SmartECoupon.Coupons;
 /// <param name="Created">Whether the ticket was issued now (<see langword="false"/>: the user already had it).</param>
 public sealed record TicketIssuance(Ticket Ticket, Coupon Coupon, bool Created);
 
+/// <summary>A coupon's image, opened for reading: dispose <see cref="Content"/> when done.</summary>
+/// <param name="ContentType">The media type the image's bytes showed when it was set.</param>
+/// <param name="Content">The bytes.</param>
+public sealed record CouponImage(string ContentType, Stream Content);
+
 /// <summary>Creates and changes the current tenant's coupons, hands out tickets and generates one-time codes.</summary>
 public sealed class CouponService(
     ICouponRepository coupons,
@@ -20,6 +25,7 @@ public sealed class CouponService(
     IStoreRepository stores,
     ITenantRepository tenants,
     ITenantContext tenantContext,
+    TenantWriteGate gate,
     CouponCodeGenerator codeGenerator,
     ICouponImageStore images,
     TimeProvider time,
@@ -31,6 +37,10 @@ public sealed class CouponService(
     public async Task<Result<Coupon>> CreateAsync(CouponDraft draft, Actor actor, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(draft);
+        if (await gate.RefusalAsync(cancellationToken).ConfigureAwait(false) is { } refused)
+        {
+            return refused;
+        }
         var tenant = await CurrentTenantAsync(cancellationToken).ConfigureAwait(false);
         var checkedContent = await CheckAsync(draft, tenant, cancellationToken).ConfigureAwait(false);
         if (!checkedContent.Succeeded)
@@ -59,6 +69,15 @@ public sealed class CouponService(
     /// <summary>Lists coupons.</summary>
     public Task<Page<Coupon>> ListAsync(PageRequest page, CancellationToken cancellationToken = default) => coupons.ListAsync(page, cancellationToken);
 
+    /// <summary>Lists a coupon's one-time codes, in code order; <c>not_found</c> when the tenant has no such coupon.</summary>
+    public async Task<Result<Page<OneTimeCode>>> ListCodesAsync(string couponId, PageRequest page, CancellationToken cancellationToken = default) =>
+        await coupons.FindAsync(couponId, cancellationToken).ConfigureAwait(false) is null
+            ? Failure.NotFound
+            : await oneTimeCodes.ListAsync(couponId, page, cancellationToken).ConfigureAwait(false);
+
+    /// <summary>Finds a ticket of the current tenant by its page token.</summary>
+    public Task<Ticket?> FindTicketByTokenAsync(string token, CancellationToken cancellationToken = default) => tickets.FindByTokenAsync(token, cancellationToken);
+
     /// <summary>
     /// Changes a coupon: <paramref name="change"/> receives the coupon as a draft and returns the draft wanted; the result
     /// is checked like a new coupon. If the coupon changes at the same moment, the change is applied again to the newer
@@ -67,6 +86,10 @@ public sealed class CouponService(
     public async Task<Result<Coupon>> UpdateAsync(string couponId, Func<CouponDraft, CouponDraft> change, Actor actor, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(change);
+        if (await gate.RefusalAsync(cancellationToken).ConfigureAwait(false) is { } refused)
+        {
+            return refused;
+        }
         var tenant = await CurrentTenantAsync(cancellationToken).ConfigureAwait(false);
         for (var attempt = 0; attempt < MaxAttempts; attempt++)
         {
@@ -111,6 +134,10 @@ public sealed class CouponService(
     public async Task<Result<Coupon>> SetImageAsync(string couponId, ReadOnlyMemory<byte> content, Actor actor, CancellationToken cancellationToken = default)
     {
         var tenantId = tenantContext.RequireTenantId();
+        if (await gate.RefusalAsync(cancellationToken).ConfigureAwait(false) is { } refused)
+        {
+            return refused;
+        }
         if (content.Length > CouponImageTypes.MaxBytes || CouponImageTypes.Detect(content.Span) is not { } contentType)
         {
             return new Failure(FailureKind.Invalid, FailureCodes.UnsupportedImage, new LocalizedMessage(
@@ -150,6 +177,20 @@ public sealed class CouponService(
         return ConcurrentChange();
     }
 
+    /// <summary>
+    /// Opens a coupon's image for anyone who has the coupon's public handle (the coupon page shows it): its media type, as
+    /// sniffed when it was set, and its bytes. <see langword="null"/> when the coupon has no image.
+    /// </summary>
+    public async Task<CouponImage?> OpenImageAsync(string couponId, CancellationToken cancellationToken = default)
+    {
+        var tenantId = tenantContext.RequireTenantId();
+        if (await coupons.FindAsync(couponId, cancellationToken).ConfigureAwait(false) is not { ImageContentType: { } contentType })
+        {
+            return null;
+        }
+        return await images.OpenAsync(tenantId, couponId, cancellationToken).ConfigureAwait(false) is { } content ? new CouponImage(contentType, content) : null;
+    }
+
     /// <summary>Publishes a draft or paused coupon, within the plan's published-coupon limit.</summary>
     public Task<Result<Coupon>> PublishAsync(string couponId, Actor actor, CancellationToken cancellationToken = default) =>
         ChangeStatusAsync(couponId, CouponStatus.Published, AuditActions.CouponPublished, actor, cancellationToken);
@@ -168,6 +209,10 @@ public sealed class CouponService(
     /// </summary>
     public async Task<Result<TicketIssuance>> IssueTicketAsync(string couponId, string? userKey, Actor actor, CancellationToken cancellationToken = default)
     {
+        if (await gate.RefusalAsync(cancellationToken).ConfigureAwait(false) is { } refused)
+        {
+            return refused;
+        }
         var errors = new List<ValidationError>();
         var user = options.CurrentValue.Fields.UserKey.Apply("userKey", userKey, errors);
         if (errors.Count > 0)
@@ -218,6 +263,10 @@ public sealed class CouponService(
     /// <summary>The generation, with or without its audit entry (a code job writes its entry when it is queued).</summary>
     internal async Task<Result<int>> GenerateCodesAsync(string couponId, int count, Actor actor, bool writeAudit, IProgress<int>? progress, CancellationToken cancellationToken)
     {
+        if (await gate.RefusalAsync(cancellationToken).ConfigureAwait(false) is { } refused)
+        {
+            return refused;
+        }
         var settings = options.CurrentValue.Codes;
         if (count < 1 || count > settings.MaxCodesPerRequest)
         {
@@ -253,6 +302,10 @@ public sealed class CouponService(
 
     private async Task<Result<Coupon>> ChangeStatusAsync(string couponId, CouponStatus status, string action, Actor actor, CancellationToken cancellationToken)
     {
+        if (await gate.RefusalAsync(cancellationToken).ConfigureAwait(false) is { } refused)
+        {
+            return refused;
+        }
         var tenant = await CurrentTenantAsync(cancellationToken).ConfigureAwait(false);
         var publishedLimit = options.CurrentValue.Plans.For(tenant.Plan).PublishedCoupons;
         var write = await coupons.ChangeStatusAsync(couponId, status, publishedLimit, Audit(actor, action, couponId, Instants.Now(time)), cancellationToken).ConfigureAwait(false);
@@ -286,12 +339,7 @@ public sealed class CouponService(
         return content;
     }
 
-    private async Task<Tenant> CurrentTenantAsync(CancellationToken cancellationToken)
-    {
-        var tenantId = tenantContext.RequireTenantId();
-        return await tenants.FindAsync(tenantId, cancellationToken).ConfigureAwait(false)
-            ?? throw new TenantNotSetException($"Tenant {tenantId} does not exist.");
-    }
+    private ValueTask<Tenant> CurrentTenantAsync(CancellationToken cancellationToken) => tenants.FindCurrentAsync(tenantContext, cancellationToken);
 
     private AuditEntry Audit(Actor actor, string action, string couponOrTicketId, DateTimeOffset at) =>
         AuditEntry.Create(tenantContext.RequireTenantId(), actor, action,

@@ -27,6 +27,7 @@ public sealed class CouponCsvImporter(
     IStoreRepository stores,
     ITenantRepository tenants,
     ITenantContext tenantContext,
+    TenantWriteGate gate,
     TimeProvider time,
     IOptionsMonitor<SmartECouponOptions> options)
 {
@@ -35,8 +36,11 @@ public sealed class CouponCsvImporter(
     {
         ArgumentNullException.ThrowIfNull(csv);
         var tenantId = tenantContext.RequireTenantId();
-        var tenant = await tenants.FindAsync(tenantId, cancellationToken).ConfigureAwait(false)
-            ?? throw new TenantNotSetException($"Tenant {tenantId} does not exist.");
+        if (await gate.RefusalAsync(cancellationToken).ConfigureAwait(false) is { } refused)
+        {
+            return refused;
+        }
+        var tenant = await tenants.FindCurrentAsync(tenantContext, cancellationToken).ConfigureAwait(false);
         var settings = options.CurrentValue;
         var limits = settings.Portability;
 

@@ -47,6 +47,7 @@ public sealed partial class RedemptionService(
     IStoreRepository stores,
     CouponService couponService,
     ITenantContext tenantContext,
+    TenantWriteGate gate,
     TimeProvider time,
     IOptionsMonitor<SmartECouponOptions> options,
     ILogger<RedemptionService>? logger = null)
@@ -86,6 +87,10 @@ public sealed partial class RedemptionService(
     {
         ArgumentNullException.ThrowIfNull(request);
         var tenantId = tenantContext.RequireTenantId();
+        if (await gate.RefusalAsync(cancellationToken).ConfigureAwait(false) is { } refused)
+        {
+            return refused;
+        }
         var prepared = await PrepareAsync(request, cancellationToken).ConfigureAwait(false);
         if (!prepared.Succeeded)
         {
@@ -133,6 +138,10 @@ public sealed partial class RedemptionService(
     public async Task<Result<Redemption>> VoidAsync(string redemptionId, Actor actor, CancellationToken cancellationToken = default)
     {
         var tenantId = tenantContext.RequireTenantId();
+        if (await gate.RefusalAsync(cancellationToken).ConfigureAwait(false) is { } refused)
+        {
+            return refused;
+        }
         var now = Instants.Now(time);
         var outcome = await redemptions.VoidAsync(redemptionId, now, actor, AuditEntry.Create(tenantId, actor, AuditActions.Voided, AuditTargets.Redemption, redemptionId, now), cancellationToken).ConfigureAwait(false);
         return outcome.Kind switch

@@ -7,12 +7,16 @@ using SmartECoupon.Validation;
 namespace SmartECoupon.Stores;
 
 /// <summary>Manages the current tenant's stores.</summary>
-public sealed class StoreService(IStoreRepository stores, ITenantRepository tenants, ITenantContext tenantContext, TimeProvider time, IOptionsMonitor<SmartECouponOptions> options)
+public sealed class StoreService(IStoreRepository stores, ITenantRepository tenants, ITenantContext tenantContext, TenantWriteGate gate, TimeProvider time, IOptionsMonitor<SmartECouponOptions> options)
 {
     /// <summary>Adds a store, within the plan's store limit.</summary>
     public async Task<Result<Store>> CreateAsync(string? name, Actor actor, CancellationToken cancellationToken = default)
     {
         var tenantId = tenantContext.RequireTenantId();
+        if (await gate.RefusalAsync(cancellationToken).ConfigureAwait(false) is { } refused)
+        {
+            return refused;
+        }
         var settings = options.CurrentValue;
         var errors = new List<ValidationError>();
         var storeName = settings.Fields.StoreName.Apply("name", name, errors);
@@ -20,7 +24,7 @@ public sealed class StoreService(IStoreRepository stores, ITenantRepository tena
         {
             return Failure.Invalid(errors);
         }
-        var tenant = await tenants.FindAsync(tenantId, cancellationToken).ConfigureAwait(false) ?? throw new TenantNotSetException($"Tenant {tenantId} does not exist.");
+        var tenant = await tenants.FindCurrentAsync(tenantContext, cancellationToken).ConfigureAwait(false);
         var now = Instants.Now(time);
         var store = new Store { TenantId = tenantId, Id = EntityIds.New(EntityIds.StorePrefix, now), Name = storeName!, CreatedAt = now };
         var audit = AuditEntry.Create(tenantId, actor, AuditActions.StoreCreated, AuditTargets.Store, store.Id, now);

@@ -33,6 +33,7 @@ public sealed class MemberSignInService(
     ITenantRepository tenants,
     ITenantDirectory directory,
     ITenantContext tenantContext,
+    TenantWriteGate gate,
     TimeProvider time,
     IOptionsMonitor<SmartECouponOptions> options)
 {
@@ -79,6 +80,17 @@ public sealed class MemberSignInService(
         }
     }
 
+    /// <summary>
+    /// The stamp a host keeps with a member's sign-in (in its cookie) and presents again with
+    /// <see cref="TenantCredential.MemberSignIn"/>: a short fingerprint of the password hash, so that a changed password
+    /// ends every session made with the old one.
+    /// </summary>
+    public static string SessionStampOf(Member member)
+    {
+        ArgumentNullException.ThrowIfNull(member);
+        return Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(member.PasswordHash ?? "")))[..16];
+    }
+
     /// <summary>Whether the candidate is locked out now, and until when.</summary>
     public DateTimeOffset? LockedUntil(SignInCandidate candidate)
     {
@@ -115,6 +127,10 @@ public sealed class MemberSignInService(
     {
         ArgumentException.ThrowIfNullOrEmpty(passwordHash);
         var tenantId = tenantContext.RequireTenantId();
+        if (await gate.RefusalAsync(cancellationToken).ConfigureAwait(false) is { } refused)
+        {
+            return refused;
+        }
         var audit = AuditEntry.Create(tenantId, actor, AuditActions.MemberPasswordSet, AuditTargets.Member, memberId, Instants.Now(time));
         return await members.SetPasswordHashAsync(memberId, passwordHash, audit, cancellationToken).ConfigureAwait(false) ? true : Failure.NotFound;
     }

@@ -201,13 +201,17 @@ public sealed class OperatorService(IOperatorRepository operators, ApiKeyAuthent
 }
 
 /// <summary>Manages the current tenant's members.</summary>
-public sealed class MemberService(IMemberRepository members, ITenantRepository tenants, ITenantContext tenantContext, ApiKeyAuthenticator authenticator, TimeProvider time, IOptionsMonitor<SmartECouponOptions> options)
+public sealed class MemberService(IMemberRepository members, ITenantRepository tenants, ITenantContext tenantContext, TenantWriteGate gate, ApiKeyAuthenticator authenticator, TimeProvider time, IOptionsMonitor<SmartECouponOptions> options)
 {
     /// <summary>Adds a member with a new key, within the plan's member limit.</summary>
     /// <remarks><paramref name="email"/> is where the platform's notices to the member go; optional.</remarks>
     public async Task<Result<PersonCreation<Member>>> CreateAsync(string? displayName, MemberRole role, Actor actor, string? email = null, CancellationToken cancellationToken = default)
     {
         var tenantId = tenantContext.RequireTenantId();
+        if (await gate.RefusalAsync(cancellationToken).ConfigureAwait(false) is { } refused)
+        {
+            return refused;
+        }
         var settings = options.CurrentValue;
         var errors = new List<ValidationError>();
         var name = settings.Fields.DisplayName.Apply("displayName", displayName, errors);
@@ -220,7 +224,7 @@ public sealed class MemberService(IMemberRepository members, ITenantRepository t
         {
             return Failure.Invalid(errors);
         }
-        var tenant = await tenants.FindAsync(tenantId, cancellationToken).ConfigureAwait(false) ?? throw new TenantNotSetException($"Tenant {tenantId} does not exist.");
+        var tenant = await tenants.FindCurrentAsync(tenantContext, cancellationToken).ConfigureAwait(false);
         var now = Instants.Now(time);
         var key = ApiKeys.Issue(tenantId);
         var member = new Member { TenantId = tenantId, Id = EntityIds.New(EntityIds.MemberPrefix, now), DisplayName = name!, Role = role, ApiKeyId = key.KeyId, ApiKeyHash = key.Hash, CreatedAt = now, Email = checkedEmail };
@@ -242,6 +246,10 @@ public sealed class MemberService(IMemberRepository members, ITenantRepository t
     public async Task<Result<bool>> RemoveAsync(string memberId, Actor actor, CancellationToken cancellationToken = default)
     {
         var tenantId = tenantContext.RequireTenantId();
+        if (await gate.RefusalAsync(cancellationToken).ConfigureAwait(false) is { } refused)
+        {
+            return refused;
+        }
         var audit = AuditEntry.Create(tenantId, actor, AuditActions.MemberDeleted, AuditTargets.Member, memberId, Instants.Now(time));
         var removed = await members.RemoveAsync(memberId, audit, cancellationToken).ConfigureAwait(false);
         authenticator.Forget();
@@ -252,6 +260,10 @@ public sealed class MemberService(IMemberRepository members, ITenantRepository t
     public async Task<Result<string>> RotateKeyAsync(string memberId, Actor actor, CancellationToken cancellationToken = default)
     {
         var tenantId = tenantContext.RequireTenantId();
+        if (await gate.RefusalAsync(cancellationToken).ConfigureAwait(false) is { } refused)
+        {
+            return refused;
+        }
         var key = ApiKeys.Issue(tenantId);
         var audit = AuditEntry.Create(tenantId, actor, AuditActions.MemberKeyRotated, AuditTargets.Member, memberId, Instants.Now(time));
         var replaced = await members.ReplaceKeyAsync(memberId, key.KeyId, key.Hash, audit, cancellationToken).ConfigureAwait(false);

@@ -1,16 +1,21 @@
 namespace SmartECoupon.Tenancy;
 
 /// <summary>
-/// The tenant the current operation acts for. Storage reads it for every query and every write; when no tenant
-/// is set, tenant data matches nothing on read and every write throws <see cref="TenantNotSetException"/>.
+/// The session the current operation runs in: its tenant, and who acts in it. Storage reads the tenant for every query
+/// and every write; when there is no session (or it has no tenant), tenant data matches nothing on read and every write
+/// throws <see cref="TenantNotSetException"/>.
 /// </summary>
 /// <remarks>
-/// The current tenant flows with the asynchronous call (it is an ambient <see cref="AsyncLocal{T}"/>), and is
-/// changed only through <see cref="BeginScope"/>, whose disposal restores the outer value. That keeps a
-/// background job that visits several tenants from leaking one tenant's scope into the next.
+/// The session flows with the asynchronous call (it is an ambient <see cref="AsyncLocal{T}"/>). A host does not begin
+/// one itself: <see cref="TenantSessionResolver"/> establishes it from what a request presents and enters it for the
+/// rest of the request. <see cref="BeginScope"/> is for background work and tests that act for a tenant known by id;
+/// its disposal restores the outer session, so a job that visits several tenants never leaks one into the next.
 /// </remarks>
 public interface ITenantContext
 {
+    /// <summary>The current session, or <see langword="null"/> when none is set.</summary>
+    TenantSession? Session { get; }
+
     /// <summary>The current tenant identifier, or <see langword="null"/> when none is set.</summary>
     string? TenantId { get; }
 
@@ -20,9 +25,13 @@ public interface ITenantContext
 
     /// <summary>
     /// Makes <paramref name="tenantId"/> the current tenant until the returned scope is disposed, then restores the
-    /// previous one. Pass <see langword="null"/> to run a block with no tenant at all (operator-wide work).
+    /// previous session. Pass <see langword="null"/> to run a block with no tenant at all (operator-wide work). The
+    /// session it begins knows only the tenant's id: the library reads the tenant before its first write.
     /// </summary>
     IDisposable BeginScope(string? tenantId);
+
+    /// <summary>Makes <paramref name="session"/> the current session until the returned scope is disposed.</summary>
+    IDisposable Begin(TenantSession? session);
 }
 
 /// <summary>The default <see cref="ITenantContext"/>: an ambient value that flows with async calls.</summary>
@@ -30,13 +39,16 @@ public sealed class AsyncLocalTenantContext : ITenantContext
 {
     // Static so that every resolution of the context (scoped services, the DbContext, background jobs) sees
     // the same ambient value for the same logical call, as Finbuckle's and ABP's accessors do.
-    private static readonly AsyncLocal<string?> Current = new();
+    private static readonly AsyncLocal<TenantSession?> Current = new();
 
     /// <inheritdoc />
-    public string? TenantId => Current.Value;
+    public TenantSession? Session => Current.Value;
 
     /// <inheritdoc />
-    public string RequireTenantId() => Current.Value ?? throw new TenantNotSetException();
+    public string? TenantId => Current.Value?.TenantId;
+
+    /// <inheritdoc />
+    public string RequireTenantId() => Current.Value?.TenantId ?? throw new TenantNotSetException();
 
     /// <inheritdoc />
     public IDisposable BeginScope(string? tenantId)
@@ -45,12 +57,18 @@ public sealed class AsyncLocalTenantContext : ITenantContext
         {
             ArgumentException.ThrowIfNullOrWhiteSpace(tenantId);
         }
+        return Begin(tenantId is null ? null : TenantSession.ForTenantId(tenantId));
+    }
+
+    /// <inheritdoc />
+    public IDisposable Begin(TenantSession? session)
+    {
         var outer = Current.Value;
-        Current.Value = tenantId;
+        Current.Value = session;
         return new Scope(outer);
     }
 
-    private sealed class Scope(string? outer) : IDisposable
+    private sealed class Scope(TenantSession? outer) : IDisposable
     {
         private bool _disposed;
 

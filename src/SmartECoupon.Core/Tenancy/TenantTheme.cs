@@ -117,7 +117,7 @@ public static class ThemeRules
 }
 
 /// <summary>Reads and changes the current tenant's theme.</summary>
-public sealed class ThemeService(Storage.ITenantSettingsRepository settings, ITenantContext tenantContext, TimeProvider time)
+public sealed class ThemeService(Storage.ITenantSettingsRepository settings, ITenantContext tenantContext, TenantWriteGate gate, TimeProvider time)
 {
     /// <summary>The tenant's theme, or <see cref="TenantTheme.Default"/>.</summary>
     public async Task<TenantTheme> GetAsync(CancellationToken cancellationToken = default) =>
@@ -127,6 +127,10 @@ public sealed class ThemeService(Storage.ITenantSettingsRepository settings, ITe
     public async Task<Result<TenantTheme>> UpdateAsync(TenantThemeDraft draft, Actor actor, CancellationToken cancellationToken = default)
     {
         var tenantId = tenantContext.RequireTenantId();
+        if (await gate.RefusalAsync(cancellationToken).ConfigureAwait(false) is { } refused)
+        {
+            return refused;
+        }
         var theme = ThemeRules.Validate(draft);
         if (!theme.Succeeded)
         {

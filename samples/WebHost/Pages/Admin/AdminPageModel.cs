@@ -10,9 +10,9 @@ internal abstract class AdminPageModel : PageModel
 {
     public AdminSession Session => AdminSession.Of(HttpContext) ?? throw new InvalidOperationException("The admin session middleware did not run.");
 
-    public Actor Actor => Actor.Member(Session.Member.Id);
+    public Actor Actor => Session.Session.Actor;
 
-    public TimeZoneInfo Zone => TenantTimeZones.Find(Session.Tenant.TimeZoneId);
+    public TimeZoneInfo Zone => Session.Session.TimeZone;
 
     /// <summary>A message for the whole form (a failure that is not about one field).</summary>
     public string? FormError { get; protected set; }

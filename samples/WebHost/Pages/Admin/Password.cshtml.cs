@@ -6,15 +6,15 @@ using SmartECoupon.Tenancy;
 namespace SmartECoupon.WebHost.Pages.Admin;
 
 /// <summary>A member sets the admin screens' password, proving who they are with their API key.</summary>
-internal sealed class PasswordModel(ApiKeyAuthenticator authenticator, MemberSignInService signIn, IPasswordHasher<Member> hasher, ITenantContext tenantContext) : AdminPageModel
+internal sealed class PasswordModel(TenantSessionResolver sessions, MemberSignInService signIn, IPasswordHasher<Member> hasher) : AdminPageModel
 {
     /// <summary>The sign-in id the password was set for.</summary>
     public string? SetFor { get; private set; }
 
     public async Task<IActionResult> OnPostAsync(string? apiKey, string? password, string? confirm)
     {
-        var authentication = await authenticator.AuthenticateAsync(apiKey?.Trim(), HttpContext.RequestAborted);
-        if (authentication is not { Tenant: { } tenant } || authentication.Principal.IsOperator)
+        var session = await sessions.ResolveAsync(TenantCredential.ApiKey(apiKey?.Trim() ?? ""), HttpContext.RequestAborted);
+        if (session is not { Tenant: not null, Actor.Kind: ActorKind.Member })
         {
             FormError = "APIキーが正しくありません。メンバーのAPIキーを入力してください。";
             return Page();
@@ -30,9 +30,15 @@ internal sealed class PasswordModel(ApiKeyAuthenticator authenticator, MemberSig
             FormError = "確認用のパスワードが一致しません。";
             return Page();
         }
-        using (tenantContext.BeginScope(tenant.Id))
+        var entered = sessions.Enter(session);
+        if (!entered.Succeeded)
         {
-            var memberId = authentication.Principal.Id;
+            Show(entered.Failure);
+            return Page();
+        }
+        using (entered.Value)
+        {
+            var memberId = session.Actor.Id;
             var set = await signIn.SetPasswordHashAsync(memberId, hasher.HashPassword(null!, password!), Actor.Member(memberId), HttpContext.RequestAborted);
             if (!set.Succeeded)
             {
