@@ -158,6 +158,9 @@ internal static class HostSetup
         {
             // Shown once on the console, on purpose not through the logger: logs are kept, and must never hold a key.
             Console.WriteLine($"First operator created. Its API key, shown only now: {generated}");
+            Console.WriteLine("Next: create a tenant with it, for example");
+            Console.WriteLine($"  curl -X POST <host URL>/api/v1/tenants -H \"Authorization: Bearer {generated}\" -H \"Content-Type: application/json\" -d '{{\"name\":\"さくらカフェ\",\"plan\":\"standard\",\"adminName\":\"山田 花子\"}}'");
+            Console.WriteLine("The answer holds the tenant administrator's key. The whole way to a CSV export: docs/walkthrough.md.");
         }
     }
 
