@@ -8,8 +8,9 @@ await using (var sandbox = await Sandbox.CreateAsync())
     InputPolicySnippets.Run(checks);
     ServiceLevelSnippets.Run(checks);
     ArchitectureSnippets.Run(checks);
-    await RetentionSnippets.RunAsync(sandbox, checks);
+    // Portability first: the retention snippets cancel the sandbox's tenant, which makes it read-only.
     await PortabilitySnippets.RunAsync(sandbox, checks);
+    await RetentionSnippets.RunAsync(sandbox, checks);
     await StorageSnippets.RunAsync(checks);
 }
 return checks.Report();

@@ -53,7 +53,14 @@ internal static class HostSetup
 
         builder.WebHost.ConfigureKestrel(kestrel => kestrel.Limits.MaxRequestBodySize = MaxRequestBodyBytes);
         builder.Services.ConfigureHttpJsonOptions(o => ApiJson.Configure(o.SerializerOptions));
-        builder.Services.AddProblemDetails();
+        // Every problem carries the contract's stable code, those the framework writes too (an unknown route's 404).
+        builder.Services.AddProblemDetails(o => o.CustomizeProblemDetails = problem =>
+        {
+            if (!problem.ProblemDetails.Extensions.ContainsKey("code") && ApiProblem.CodeOfStatus(problem.ProblemDetails.Status) is { } code)
+            {
+                problem.ProblemDetails.Extensions["code"] = code;
+            }
+        });
         builder.Services.AddExceptionHandler<ApiExceptionHandler>();
         var authentication = builder.Services.AddAuthentication(ApiKeyAuthenticationHandler.SchemeName)
             .AddScheme<AuthenticationSchemeOptions, ApiKeyAuthenticationHandler>(ApiKeyAuthenticationHandler.SchemeName, null);

@@ -45,6 +45,41 @@ public abstract class CouponContract(HostFactory factory) : HostContract(factory
     }
 
     [SkippableFact]
+    public async Task A_field_the_endpoint_does_not_know_is_refused_and_never_ignored()
+    {
+        var tenant = await NewTenantAsync();
+        using var admin = Client(tenant.AdminKey);
+
+        // A typo of totalLimit must not create an unlimited coupon.
+        var typo = await SendAsync(admin, HttpMethod.Post, "/api/v1/coupons", """{"title":"a","benefit":"b","totalLimt":5,"Title":"x"}""");
+        AssertProblem(typo, HttpStatusCode.UnprocessableEntity, "validation_failed");
+        Assert.Equal(["totalLimt:unknown_field", "Title:unknown_field"], FieldCodes(typo));
+        Assert.Empty((await SendAsync(admin, HttpMethod.Get, "/api/v1/coupons")).Body.GetProperty("items").EnumerateArray());
+
+        // The same on a change, on a redemption, and for an operator's body.
+        var coupon = (await SendAsync(admin, HttpMethod.Post, "/api/v1/coupons", new { title = "t", benefit = "b", totalLimit = 5 })).Text("id");
+        Assert.Equal(["perUserLimits:unknown_field"], FieldCodes(await SendAsync(admin, HttpMethod.Patch, "/api/v1/coupons/" + coupon, new { perUserLimits = 3 })));
+        Assert.Equal(5, (await SendAsync(admin, HttpMethod.Get, "/api/v1/coupons/" + coupon)).Body.GetProperty("totalLimit").GetInt32());
+        Assert.Equal(["store:unknown_field"], FieldCodes(await SendAsync(admin, HttpMethod.Post, "/api/v1/redemptions", new { code = "ABCDEFGHJK", store = "x" },
+            new Dictionary<string, string> { ["Idempotency-Key"] = "unknown-field" })));
+        using var op = Operator();
+        Assert.Equal(["planName:unknown_field"], FieldCodes(await SendAsync(op, HttpMethod.Post, "/api/v1/tenants", new { name = "n", plan = "free", adminName = "a", planName = "free" })));
+
+        // A field of the wrong JSON type names the type.
+        var wrongType = await SendAsync(admin, HttpMethod.Post, $"/api/v1/coupons/{coupon}/codes", new { count = "10" });
+        Assert.Equal(["count:invalid_type"], FieldCodes(wrongType));
+    }
+
+    [SkippableFact]
+    public async Task An_unknown_route_is_a_problem_with_its_code()
+    {
+        var tenant = await NewTenantAsync();
+        using var admin = Client(tenant.AdminKey);
+        AssertProblem(await SendAsync(admin, HttpMethod.Get, "/api/v1/no-such-thing"), HttpStatusCode.NotFound, "not_found");
+        AssertProblem(await SendAsync(admin, HttpMethod.Get, "/api/v2/coupons"), HttpStatusCode.NotFound, "not_found");
+    }
+
+    [SkippableFact]
     public async Task Every_failing_field_is_reported_at_once_and_nothing_is_created()
     {
         var tenant = await NewTenantAsync();
@@ -62,7 +97,7 @@ public abstract class CouponContract(HostFactory factory) : HostContract(factory
         });
 
         AssertProblem(refused, HttpStatusCode.UnprocessableEntity, "validation_failed");
-        Assert.Equal(["totalLimit:invalid_format", "title:too_long", "benefit:required", "validUntil:out_of_range", "sharedCode:invalid_format"], FieldCodes(refused));
+        Assert.Equal(["totalLimit:invalid_type", "title:too_long", "benefit:required", "validUntil:out_of_range", "sharedCode:invalid_format"], FieldCodes(refused));
         Assert.Empty((await SendAsync(admin, HttpMethod.Get, "/api/v1/coupons")).Body.GetProperty("items").EnumerateArray());
         var unknownStore = await SendAsync(admin, HttpMethod.Post, "/api/v1/coupons", new { title = "t", benefit = "b", storeIds = new[] { "sto_00000000000000000000000000" } });
         Assert.Equal(["storeIds:not_found"], FieldCodes(unknownStore));

@@ -30,6 +30,20 @@ public sealed class HttpReferenceTests(SqliteHostFactory factory) : IClassFixtur
         Assert.True(committed == rendered,
             "docs/http-reference.md is not the OpenAPI document of the host as it is now. Regenerate it with " +
             "SMARTECOUPON_UPDATE_DOCS=1 dotnet test tests/SmartECoupon.WebHost.Tests --filter HttpReference, and commit it.");
+        // Every body is described: the coupon's with its fields and lengths, the redemption's with its answer.
+        var paths = document.RootElement.GetProperty("paths");
+        foreach (var (route, method) in ((string, string)[])[("/api/v1/coupons", "post"), ("/api/v1/coupons/{id}", "patch"), ("/api/v1/redemptions", "post"), ("/api/v1/tenants", "post"), ("/api/v1/settings/theme", "put")])
+        {
+            Assert.True(paths.GetProperty(route).GetProperty(method).TryGetProperty("requestBody", out _), $"{method} {route} has no request body");
+        }
+        var coupon = document.RootElement.GetProperty("components").GetProperty("schemas").GetProperty("CouponRequest").GetProperty("properties");
+        // The lengths the document states are the default input policies' (a host that configures others documents them).
+        var policies = new SmartECoupon.Validation.InputPolicyOptions();
+        Assert.Equal(
+            (policies.CouponTitle.MaxLength, policies.CouponBenefit.MaxLength, policies.CouponDescription.MaxLength),
+            (coupon.GetProperty("title").GetProperty("maxLength").GetInt32(), coupon.GetProperty("benefit").GetProperty("maxLength").GetInt32(), coupon.GetProperty("description").GetProperty("maxLength").GetInt32()));
+        Assert.True(coupon.TryGetProperty("totalLimit", out _));
+        Assert.True(paths.GetProperty("/api/v1/redemptions").GetProperty("post").GetProperty("responses").TryGetProperty("201", out _));
         // The page is not empty by accident: the contract's central endpoints are on it.
         Assert.Contains("### POST /api/v1/redemptions", rendered, StringComparison.Ordinal);
         Assert.Contains("### GET /api/v1/exports/all.zip", rendered, StringComparison.Ordinal);
@@ -112,10 +126,10 @@ public sealed class HttpReferenceTests(SqliteHostFactory factory) : IClassFixtur
                 if (schema.Value.TryGetProperty("properties", out var properties))
                 {
                     var required = schema.Value.TryGetProperty("required", out var req) ? req.EnumerateArray().Select(e => e.GetString()).ToHashSet() : [];
-                    text.Append("| property | type | required |\n|---|---|---|\n");
+                    text.Append("| property | type | required | rules |\n|---|---|---|---|\n");
                     foreach (var property in properties.EnumerateObject())
                     {
-                        text.Append(CultureInfo.InvariantCulture, $"| `{property.Name}` | {TypeOf(property.Value)} | {(required.Contains(property.Name) ? "yes" : "no")} |\n");
+                        text.Append(CultureInfo.InvariantCulture, $"| `{property.Name}` | {TypeOf(property.Value)} | {(required.Contains(property.Name) ? "yes" : "no")} | {Cell(Rules(property.Value))} |\n");
                     }
                 }
                 else
@@ -157,6 +171,24 @@ public sealed class HttpReferenceTests(SqliteHostFactory factory) : IClassFixtur
             _ => t,
         }).ToList();
         return shown.Count == 0 ? "any" : string.Join(" \\| ", shown);
+    }
+
+    /// <summary>A property's constraints and description, as the schema states them.</summary>
+    private static string Rules(JsonElement schema)
+    {
+        var rules = new List<string>();
+        foreach (var (keyword, shown) in ((string, string)[])[("minLength", "at least {0} characters"), ("maxLength", "at most {0} characters"), ("minimum", "≥ {0}"), ("maximum", "≤ {0}"), ("pattern", "matches `{0}`")])
+        {
+            if (schema.TryGetProperty(keyword, out var value))
+            {
+                rules.Add(string.Format(CultureInfo.InvariantCulture, shown, value.ValueKind == JsonValueKind.String ? value.GetString() : value.GetRawText()));
+            }
+        }
+        if (Str(schema, "description") is { Length: > 0 } description)
+        {
+            rules.Add(description);
+        }
+        return string.Join("; ", rules);
     }
 
     private static string Anchor(string heading) => heading.ToLowerInvariant();

@@ -77,7 +77,16 @@ public abstract class IsolationSweep(HostFactory factory) : HostContract(factory
         // Spoofed tenant headers and fields change nothing: the tenant comes from the key.
         var spoofed = await SendAsync(adminB, HttpMethod.Get, "/api/v1/coupons/" + coupon, null, new Dictionary<string, string> { ["X-Tenant-Id"] = a.Id });
         AssertProblem(spoofed, HttpStatusCode.NotFound, "not_found");
-        var created = await SendAsync(adminB, HttpMethod.Post, "/api/v1/stores", new { name = "B店", tenantId = a.Id });
+        // A tenantId in the body is no field of the contract (v1.1: unknown fields are refused, never ignored): 422, and
+        // nothing is written in either tenant.
+        var storesOfA = (await SendAsync(adminA, HttpMethod.Get, "/api/v1/stores")).Body.ToString();
+        var storesOfB = (await SendAsync(adminB, HttpMethod.Get, "/api/v1/stores")).Body.ToString();
+        var spoofedField = await SendAsync(adminB, HttpMethod.Post, "/api/v1/stores", new { name = "B店", tenantId = a.Id });
+        AssertProblem(spoofedField, HttpStatusCode.UnprocessableEntity, "validation_failed");
+        Assert.Equal(["tenantId:unknown_field"], FieldCodes(spoofedField));
+        Assert.Equal(storesOfA, (await SendAsync(adminA, HttpMethod.Get, "/api/v1/stores")).Body.ToString());
+        Assert.Equal(storesOfB, (await SendAsync(adminB, HttpMethod.Get, "/api/v1/stores")).Body.ToString());
+        var created = await SendAsync(adminB, HttpMethod.Post, "/api/v1/stores", new { name = "B店" }, new Dictionary<string, string> { ["X-Tenant-Id"] = a.Id });
         Assert.Equal(HttpStatusCode.Created, created.Status);
         Assert.DoesNotContain(created.Text("id"), (await SendAsync(adminA, HttpMethod.Get, "/api/v1/stores")).Body.ToString(), StringComparison.Ordinal);
 

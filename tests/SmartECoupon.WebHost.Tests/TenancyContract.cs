@@ -45,7 +45,7 @@ public abstract class TenancyContract(HostFactory factory) : HostContract(factor
         Assert.Equal(["name:required"], FieldCodes(japanese));
         Assert.Equal("店舗名は必須です。", japanese.Body.GetProperty("errors")[0].GetProperty("message").GetString());
         var english = await SendAsync(admin, HttpMethod.Post, "/api/v1/stores", new { name = 42 }, new Dictionary<string, string> { ["Accept-Language"] = "en-US,ja;q=0.5" });
-        Assert.Equal(["name:invalid_format"], FieldCodes(english));
+        Assert.Equal(["name:invalid_type"], FieldCodes(english));
         Assert.Equal("The input is not valid.", english.Body.GetProperty("title").GetString());
     }
 

@@ -22,6 +22,23 @@ internal static class ApiProblem
     public const string PayloadTooLarge = "payload_too_large";
     public const string InternalError = "internal_error";
 
+    public const string MethodNotAllowed = "method_not_allowed";
+    public const string UnsupportedMediaType = "unsupported_media_type";
+
+    /// <summary>The code of a problem the framework writes for <paramref name="status"/> (an unknown route, a wrong method).</summary>
+    public static string? CodeOfStatus(int? status) => status switch
+    {
+        StatusCodes.Status400BadRequest => MalformedRequest,
+        StatusCodes.Status401Unauthorized => Unauthenticated,
+        StatusCodes.Status403Forbidden => Forbidden,
+        StatusCodes.Status404NotFound => FailureCodes.NotFound,
+        StatusCodes.Status405MethodNotAllowed => MethodNotAllowed,
+        StatusCodes.Status413PayloadTooLarge => PayloadTooLarge,
+        StatusCodes.Status415UnsupportedMediaType => UnsupportedMediaType,
+        StatusCodes.Status500InternalServerError => InternalError,
+        _ => null,
+    };
+
     private static readonly CultureInfo English = CultureInfo.GetCultureInfo("en");
     private static readonly CultureInfo Japanese = CultureInfo.GetCultureInfo("ja");
 

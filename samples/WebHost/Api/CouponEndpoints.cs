@@ -14,10 +14,10 @@ internal static class CouponEndpoints
     public static void Map(RouteGroupBuilder api, WebApplication app)
     {
         var coupons = api.MapGroup("/coupons").WithTags("Coupons");
-        coupons.MapPost("/", CreateAsync).RequireAuthorization(ApiPolicies.Admin).WithSummary("Creates a coupon as a draft.");
+        coupons.MapPost("/", CreateAsync).Accepts<CouponRequest>("application/json").RequireAuthorization(ApiPolicies.Admin).WithSummary("Creates a coupon as a draft.");
         coupons.MapGet("/", ListAsync).RequireAuthorization(ApiPolicies.Staff).WithSummary("Lists the tenant's coupons with their counts.");
         coupons.MapGet("/{id}", GetAsync).RequireAuthorization(ApiPolicies.Staff).WithSummary("One coupon.");
-        coupons.MapPatch("/{id}", UpdateAsync).RequireAuthorization(ApiPolicies.Admin).WithSummary("Changes a coupon's fields.");
+        coupons.MapPatch("/{id}", UpdateAsync).Accepts<CouponRequest>("application/json").RequireAuthorization(ApiPolicies.Admin).WithSummary("Changes a coupon's fields.");
         coupons.MapPost("/{id}/publish", (string id, HttpContext context, CouponService service) =>
             StatusAsync(context, service.PublishAsync(id, Caller.ActorOf(context), context.RequestAborted))).RequireAuthorization(ApiPolicies.Admin).WithSummary("Publishes a coupon: customers can receive and use it (within the plan's published-coupon limit).");
         coupons.MapPost("/{id}/pause", (string id, HttpContext context, CouponService service) =>
@@ -25,8 +25,8 @@ internal static class CouponEndpoints
         coupons.MapPost("/{id}/archive", (string id, HttpContext context, CouponService service) =>
             StatusAsync(context, service.ArchiveAsync(id, Caller.ActorOf(context), context.RequestAborted))).RequireAuthorization(ApiPolicies.Admin).WithSummary("Archives a coupon: it can no longer be used.");
         coupons.MapPut("/{id}/image", SetImageAsync).RequireAuthorization(ApiPolicies.Admin).WithSummary("Sets the coupon's image (PNG, JPEG or WebP, at most 2 MB; the type is read from the bytes).");
-        coupons.MapPost("/{id}/tickets", IssueTicketAsync).RequireAuthorization(ApiPolicies.Admin).WithSummary("Issues a customer's ticket (URL token, code and QR); the same customer gets the same ticket again.");
-        coupons.MapPost("/{id}/codes", GenerateCodesAsync).RequireAuthorization(ApiPolicies.Admin).WithSummary("Generates one-time codes: up to 10,000 at once (201), more as a job (202).");
+        coupons.MapPost("/{id}/tickets", IssueTicketAsync).Accepts<IssueTicketRequest>("application/json").RequireAuthorization(ApiPolicies.Admin).WithSummary("Issues a customer's ticket (URL token, code and QR); the same customer gets the same ticket again.");
+        coupons.MapPost("/{id}/codes", GenerateCodesAsync).Accepts<GenerateCodesRequest>("application/json").RequireAuthorization(ApiPolicies.Admin).WithSummary("Generates one-time codes: up to 10,000 at once (201), more as a job (202).");
         coupons.MapGet("/{id}/codes", ListCodesAsync).RequireAuthorization(ApiPolicies.Staff).WithSummary("Lists the coupon's one-time codes.");
 
         // Coupon images for the coupon page: public, from the coupon's id, with the sniffed type and nothing that runs.
@@ -36,7 +36,7 @@ internal static class CouponEndpoints
     private static async Task<Results<Created<CouponResponse>, ProblemHttpResult>> CreateAsync(HttpContext context, CouponService service,
         Microsoft.Extensions.Options.IOptionsMonitor<SmartECouponOptions> options)
     {
-        var (body, problem) = await JsonBody.ReadAsync(context);
+        var (body, problem) = await JsonBody.ReadAsync<CouponRequest>(context);
         if (body is null)
         {
             return (ProblemHttpResult)problem!;
@@ -65,7 +65,7 @@ internal static class CouponEndpoints
 
     private static async Task<Results<Ok<CouponResponse>, ProblemHttpResult>> UpdateAsync(string id, HttpContext context, CouponService service)
     {
-        var (body, problem) = await JsonBody.ReadAsync(context);
+        var (body, problem) = await JsonBody.ReadAsync<CouponRequest>(context);
         if (body is null)
         {
             return (ProblemHttpResult)problem!;
@@ -172,7 +172,7 @@ internal static class CouponEndpoints
 
     private static async Task<Results<Created<TicketResponse>, Ok<TicketResponse>, ProblemHttpResult>> IssueTicketAsync(string id, HttpContext context, CouponService service)
     {
-        var (body, problem) = await JsonBody.ReadAsync(context);
+        var (body, problem) = await JsonBody.ReadAsync<IssueTicketRequest>(context);
         if (body is null)
         {
             return (ProblemHttpResult)problem!;
@@ -198,7 +198,7 @@ internal static class CouponEndpoints
     private static async Task<Results<Created<CodesGeneratedResponse>, Accepted<CodeJobAcceptedResponse>, ProblemHttpResult>> GenerateCodesAsync(
         string id, HttpContext context, CouponService service, CodeJobService jobs)
     {
-        var (body, problem) = await JsonBody.ReadAsync(context);
+        var (body, problem) = await JsonBody.ReadAsync<GenerateCodesRequest>(context);
         if (body is null)
         {
             return (ProblemHttpResult)problem!;

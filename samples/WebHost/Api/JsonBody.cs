@@ -1,6 +1,8 @@
 using System.Globalization;
 using System.Text.Json;
+using System.Text.Json.Serialization.Metadata;
 using System.Text.Unicode;
+using Microsoft.Extensions.Options;
 using SmartECoupon.Coupons;
 using SmartECoupon.Validation;
 
@@ -28,6 +30,47 @@ internal sealed class JsonBody : IDisposable
     public byte[] Raw { get; }
 
     public JsonElement Root => _document.RootElement;
+
+    /// <summary>
+    /// Reads the request body as <typeparamref name="TRequest"/> describes it, or gives the problem to answer with: a
+    /// field <typeparamref name="TRequest"/> does not have, at any depth, is 422 <c>unknown_field</c> (a typo such as
+    /// <c>totalLimt</c> must never be ignored, leaving a coupon unlimited).
+    /// </summary>
+    public static async Task<(JsonBody? Body, IResult? Problem)> ReadAsync<TRequest>(HttpContext context)
+    {
+        var (body, problem) = await ReadAsync(context);
+        if (body is null)
+        {
+            return (null, problem);
+        }
+        var options = context.RequestServices.GetRequiredService<IOptions<Microsoft.AspNetCore.Http.Json.JsonOptions>>().Value.SerializerOptions;
+        var unknown = new List<ValidationError>();
+        FindUnknownFields(body.Root, options.GetTypeInfo(typeof(TRequest)), "", unknown);
+        if (unknown.Count > 0)
+        {
+            body.Dispose();
+            return (null, ApiProblem.Invalid(context, unknown));
+        }
+        return (body, null);
+    }
+
+    /// <summary>Every property of <paramref name="element"/> that <paramref name="type"/> does not have, by path; nested objects too.</summary>
+    private static void FindUnknownFields(JsonElement element, JsonTypeInfo type, string prefix, List<ValidationError> unknown)
+    {
+        var known = type.Properties.ToDictionary(p => p.Name, StringComparer.Ordinal);
+        foreach (var property in element.EnumerateObject())
+        {
+            var path = prefix + property.Name;
+            if (!known.TryGetValue(property.Name, out var info))
+            {
+                unknown.Add(FieldErrors.UnknownField(path));
+            }
+            else if (property.Value.ValueKind == JsonValueKind.Object && type.Options.GetTypeInfo(info.PropertyType) is { Kind: JsonTypeInfoKind.Object } nested)
+            {
+                FindUnknownFields(property.Value, nested, path + ".", unknown);
+            }
+        }
+    }
 
     /// <summary>Reads the request body, or gives the problem to answer with.</summary>
     public static async Task<(JsonBody? Body, IResult? Problem)> ReadAsync(HttpContext context)
@@ -71,7 +114,7 @@ internal sealed class JsonBody : IDisposable
         }
         if (value.ValueKind != JsonValueKind.String)
         {
-            errors.Add(FieldErrors.InvalidFormat(name, "文字列", "a string"));
+            errors.Add(FieldErrors.InvalidType(name, "文字列", "a string"));
             return null;
         }
         return value.GetString();
@@ -86,7 +129,7 @@ internal sealed class JsonBody : IDisposable
         }
         if (value.ValueKind != JsonValueKind.Number || !value.TryGetInt32(out var number))
         {
-            errors.Add(FieldErrors.InvalidFormat(name, "整数", "a whole number"));
+            errors.Add(FieldErrors.InvalidType(name, "整数", "a whole number"));
             return null;
         }
         return number;
@@ -101,7 +144,7 @@ internal sealed class JsonBody : IDisposable
         }
         if (value.ValueKind is not (JsonValueKind.True or JsonValueKind.False))
         {
-            errors.Add(FieldErrors.InvalidFormat(name, "true または false", "true or false"));
+            errors.Add(FieldErrors.InvalidType(name, "true または false", "true or false"));
             return null;
         }
         return value.GetBoolean();
@@ -116,7 +159,7 @@ internal sealed class JsonBody : IDisposable
         }
         if (value.ValueKind != JsonValueKind.Array || value.EnumerateArray().Any(v => v.ValueKind != JsonValueKind.String))
         {
-            errors.Add(FieldErrors.InvalidFormat(name, "文字列の配列", "an array of strings"));
+            errors.Add(FieldErrors.InvalidType(name, "文字列の配列", "an array of strings"));
             return null;
         }
         return [.. value.EnumerateArray().Select(v => v.GetString()!)];

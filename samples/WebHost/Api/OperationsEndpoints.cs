@@ -12,17 +12,17 @@ internal static class OperationsEndpoints
     public static void Map(RouteGroupBuilder api)
     {
         var maintenance = api.MapGroup("/maintenance").WithTags("Operations");
-        maintenance.MapPost("/", CreateNoticeAsync).RequireAuthorization(ApiPolicies.Operator).WithSummary("Announces a maintenance at least 7 days ahead (or an emergency with its reason) and e-mails every tenant administrator.");
+        maintenance.MapPost("/", CreateNoticeAsync).Accepts<CreateNoticeRequest>("application/json").RequireAuthorization(ApiPolicies.Operator).WithSummary("Announces a maintenance at least 7 days ahead (or an emergency with its reason) and e-mails every tenant administrator.");
         maintenance.MapGet("/", ListNoticesAsync).RequireAuthorization(ApiPolicies.AnyKey).WithSummary("Lists the maintenance notices that have not ended.");
 
         var incidents = api.MapGroup("/incidents").WithTags("Operations");
-        incidents.MapPost("/", CreateIncidentAsync).RequireAuthorization(ApiPolicies.Operator).WithSummary("Publishes an incident on the status page.");
-        incidents.MapPatch("/{id}", UpdateIncidentAsync).RequireAuthorization(ApiPolicies.Operator).WithSummary("Moves an incident on: investigating, identified, monitoring, resolved.");
+        incidents.MapPost("/", CreateIncidentAsync).Accepts<CreateIncidentRequest>("application/json").RequireAuthorization(ApiPolicies.Operator).WithSummary("Publishes an incident on the status page.");
+        incidents.MapPatch("/{id}", UpdateIncidentAsync).Accepts<UpdateIncidentRequest>("application/json").RequireAuthorization(ApiPolicies.Operator).WithSummary("Moves an incident on: investigating, identified, monitoring, resolved.");
         incidents.MapGet("/", ListIncidentsAsync).RequireAuthorization(ApiPolicies.AnyKey).WithSummary("Lists incidents.");
         incidents.MapGet("/{id}", GetIncidentAsync).RequireAuthorization(ApiPolicies.AnyKey).WithSummary("One incident.");
 
         var ops = api.MapGroup("/ops").RequireAuthorization(ApiPolicies.Operator).WithTags("Operations");
-        ops.MapPost("/outages", RecordOutageAsync).WithSummary("Records an outage seen by an outside monitor.");
+        ops.MapPost("/outages", RecordOutageAsync).Accepts<RecordOutageRequest>("application/json").WithSummary("Records an outage seen by an outside monitor.");
         ops.MapGet("/availability", AvailabilityAsync).WithSummary("Availability over a period against the 99.00% target (outages under 5 minutes ignored).");
         ops.MapPost("/backups", CreateBackupAsync).WithSummary("Takes a full backup now (file, SHA-256 and manifest); rotates to the generations kept.");
         ops.MapGet("/backups", ListBackupsAsync).WithSummary("Lists the backups kept, newest first.");
@@ -30,7 +30,7 @@ internal static class OperationsEndpoints
 
     private static async Task<Results<Created<NoticeResponse>, ProblemHttpResult>> CreateNoticeAsync(HttpContext context, MaintenanceService service)
     {
-        var (body, problem) = await JsonBody.ReadAsync(context);
+        var (body, problem) = await JsonBody.ReadAsync<CreateNoticeRequest>(context);
         if (body is null)
         {
             return (ProblemHttpResult)problem!;
@@ -67,7 +67,7 @@ internal static class OperationsEndpoints
 
     private static async Task<Results<Created<IncidentResponse>, ProblemHttpResult>> CreateIncidentAsync(HttpContext context, IncidentService service)
     {
-        var (body, problem) = await JsonBody.ReadAsync(context);
+        var (body, problem) = await JsonBody.ReadAsync<CreateIncidentRequest>(context);
         if (body is null)
         {
             return (ProblemHttpResult)problem!;
@@ -88,7 +88,7 @@ internal static class OperationsEndpoints
 
     private static async Task<Results<Ok<IncidentResponse>, ProblemHttpResult>> UpdateIncidentAsync(string id, HttpContext context, IncidentService service)
     {
-        var (body, problem) = await JsonBody.ReadAsync(context);
+        var (body, problem) = await JsonBody.ReadAsync<UpdateIncidentRequest>(context);
         if (body is null)
         {
             return (ProblemHttpResult)problem!;
@@ -120,7 +120,7 @@ internal static class OperationsEndpoints
 
     private static async Task<Results<Created<OutageResponse>, ProblemHttpResult>> RecordOutageAsync(HttpContext context, OutageService service)
     {
-        var (body, problem) = await JsonBody.ReadAsync(context);
+        var (body, problem) = await JsonBody.ReadAsync<RecordOutageRequest>(context);
         if (body is null)
         {
             return (ProblemHttpResult)problem!;

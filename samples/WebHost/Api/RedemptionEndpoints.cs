@@ -13,8 +13,8 @@ internal static class RedemptionEndpoints
     public static void Map(RouteGroupBuilder api)
     {
         var redemptions = api.MapGroup("/redemptions").RequireAuthorization(ApiPolicies.Staff).WithTags("Redemptions");
-        redemptions.MapPost("/", RedeemAsync).WithSummary("Redeems a coupon by ticket token, code or shared code, with an Idempotency-Key; a refusal names its reason.");
-        redemptions.MapPost("/validate", ValidateAsync).WithSummary("Checks whether a redemption would succeed, without redeeming.");
+        redemptions.MapPost("/", RedeemAsync).Accepts<RedemptionRequestBody>("application/json").Produces<RedemptionResponse>(StatusCodes.Status201Created).WithSummary("Redeems a coupon by ticket token, code or shared code, with an Idempotency-Key; a refusal names its reason.");
+        redemptions.MapPost("/validate", ValidateAsync).Accepts<RedemptionRequestBody>("application/json").Produces<ValidationResponse>().WithSummary("Checks whether a redemption would succeed, without redeeming.");
         redemptions.MapGet("/", ListAsync).WithSummary("Lists redemptions, a page at a time.");
         redemptions.MapGet("/{id}", GetAsync).WithSummary("One redemption.");
         redemptions.MapPost("/{id}/void", VoidAsync).WithSummary("Voids a redemption: one slot goes back to the coupon and one use to the ticket; a second void is 409 already_voided.");
@@ -133,7 +133,7 @@ internal static class RedemptionEndpoints
         {
             return blocked;
         }
-        var (body, problem) = await JsonBody.ReadAsync(context);
+        var (body, problem) = await JsonBody.ReadAsync<RedemptionRequestBody>(context);
         if (body is null)
         {
             return problem!;

@@ -13,33 +13,33 @@ internal static class TenancyEndpoints
     public static void Map(RouteGroupBuilder api)
     {
         var operators = api.MapGroup("/operators").RequireAuthorization(ApiPolicies.Operator).WithTags("Operators");
-        operators.MapPost("/", CreateOperatorAsync).WithSummary("Creates an operator; the answer holds its API key, shown once.");
+        operators.MapPost("/", CreateOperatorAsync).Accepts<CreateOperatorRequest>("application/json").WithSummary("Creates an operator; the answer holds its API key, shown once.");
         operators.MapDelete("/{id}", DeleteOperatorAsync).WithSummary("Removes an operator (not the last one); its key stops working.");
 
         var tenants = api.MapGroup("/tenants").RequireAuthorization(ApiPolicies.Operator).WithTags("Tenants");
-        tenants.MapPost("/", CreateTenantAsync).WithSummary("Creates a tenant with its first administrator, whose API key the answer holds, shown once.");
+        tenants.MapPost("/", CreateTenantAsync).Accepts<CreateTenantRequest>("application/json").WithSummary("Creates a tenant with its first administrator, whose API key the answer holds, shown once.");
         tenants.MapGet("/", ListTenantsAsync).WithSummary("Lists tenants, a page at a time.");
         tenants.MapGet("/{id}", GetTenantAsync).WithSummary("One tenant, with its status and, once cancelled, its purge date.");
-        tenants.MapPost("/{id}/cancel", CancelTenantAsync).WithSummary("Cancels a tenant from a date: read-only from then, purged on the 10th business day after.");
+        tenants.MapPost("/{id}/cancel", CancelTenantAsync).Accepts<CancelTenantRequest>("application/json").WithSummary("Cancels a tenant from a date: read-only from then, purged on the 10th business day after.");
 
         api.MapPost("/ops/retention/run", RunRetentionAsync).RequireAuthorization(ApiPolicies.Operator).WithTags("Operations").WithSummary("Runs the retention job now: due purges, expired idempotency records and audit entries.");
 
         var members = api.MapGroup("/members").RequireAuthorization(ApiPolicies.Admin).WithTags("Members");
-        members.MapPost("/", CreateMemberAsync).WithSummary("Adds a member (admin or staff) within the plan's limit; the answer holds their API key, shown once.");
+        members.MapPost("/", CreateMemberAsync).Accepts<CreateMemberRequest>("application/json").WithSummary("Adds a member (admin or staff) within the plan's limit; the answer holds their API key, shown once.");
         members.MapGet("/", ListMembersAsync).WithSummary("Lists the tenant's members.");
         members.MapGet("/{id}", GetMemberAsync).WithSummary("One member.");
         members.MapDelete("/{id}", DeleteMemberAsync).WithSummary("Removes a member; their key stops working at once.");
         members.MapPost("/{id}/rotate-key", RotateKeyAsync).WithSummary("Gives a member a new API key; the old one stops working at once.");
 
         var stores = api.MapGroup("/stores").WithTags("Stores");
-        stores.MapPost("/", CreateStoreAsync).RequireAuthorization(ApiPolicies.Admin).WithSummary("Adds a store (a shop where coupons are used) within the plan's limit.");
+        stores.MapPost("/", CreateStoreAsync).Accepts<CreateStoreRequest>("application/json").RequireAuthorization(ApiPolicies.Admin).WithSummary("Adds a store (a shop where coupons are used) within the plan's limit.");
         stores.MapGet("/", ListStoresAsync).RequireAuthorization(ApiPolicies.Staff).WithSummary("Lists the tenant's stores.");
         stores.MapGet("/{id}", GetStoreAsync).RequireAuthorization(ApiPolicies.Staff).WithSummary("One store.");
     }
 
     private static async Task<Results<Created<OperatorResponse>, ProblemHttpResult>> CreateOperatorAsync(HttpContext context, OperatorService service)
     {
-        var (body, problem) = await JsonBody.ReadAsync(context);
+        var (body, problem) = await JsonBody.ReadAsync<CreateOperatorRequest>(context);
         if (body is null)
         {
             return (ProblemHttpResult)problem!;
@@ -67,7 +67,7 @@ internal static class TenancyEndpoints
 
     private static async Task<Results<Created<TenantCreatedResponse>, ProblemHttpResult>> CreateTenantAsync(HttpContext context, TenantService service)
     {
-        var (body, problem) = await JsonBody.ReadAsync(context);
+        var (body, problem) = await JsonBody.ReadAsync<CreateTenantRequest>(context);
         if (body is null)
         {
             return (ProblemHttpResult)problem!;
@@ -110,7 +110,7 @@ internal static class TenancyEndpoints
         DateOnly? effectiveOn = null;
         if (context.Request.ContentLength is > 0 || context.Request.Headers.TransferEncoding.Count > 0)
         {
-            var (body, problem) = await JsonBody.ReadAsync(context);
+            var (body, problem) = await JsonBody.ReadAsync<CancelTenantRequest>(context);
             if (body is null)
             {
                 return (ProblemHttpResult)problem!;
@@ -139,7 +139,7 @@ internal static class TenancyEndpoints
 
     private static async Task<Results<Created<MemberCreatedResponse>, ProblemHttpResult>> CreateMemberAsync(HttpContext context, MemberService service)
     {
-        var (body, problem) = await JsonBody.ReadAsync(context);
+        var (body, problem) = await JsonBody.ReadAsync<CreateMemberRequest>(context);
         if (body is null)
         {
             return (ProblemHttpResult)problem!;
@@ -189,7 +189,7 @@ internal static class TenancyEndpoints
 
     private static async Task<Results<Created<StoreResponse>, ProblemHttpResult>> CreateStoreAsync(HttpContext context, StoreService service)
     {
-        var (body, problem) = await JsonBody.ReadAsync(context);
+        var (body, problem) = await JsonBody.ReadAsync<CreateStoreRequest>(context);
         if (body is null)
         {
             return (ProblemHttpResult)problem!;

@@ -16,7 +16,7 @@ internal static class TenantDataEndpoints
     {
         var settings = api.MapGroup("/settings").RequireAuthorization(ApiPolicies.Admin).WithTags("Settings");
         settings.MapGet("/theme", GetThemeAsync).WithSummary("The colours of the tenant's coupon pages.");
-        settings.MapPut("/theme", PutThemeAsync).WithSummary("Sets the colours of the coupon pages; text under 4.5:1 contrast is refused (low_contrast).");
+        settings.MapPut("/theme", PutThemeAsync).Accepts<ThemeRequest>("application/json").WithSummary("Sets the colours of the coupon pages; text under 4.5:1 contrast is refused (low_contrast).");
 
         api.MapGet("/jobs/{id}", GetJobAsync).RequireAuthorization(ApiPolicies.Admin).WithTags("Coupons").WithSummary("The progress of a code-generation job.");
 
@@ -33,7 +33,7 @@ internal static class TenantDataEndpoints
 
     private static async Task<Results<Ok<ThemeResponse>, ProblemHttpResult>> PutThemeAsync(HttpContext context, ThemeService themes)
     {
-        var (body, problem) = await JsonBody.ReadAsync(context);
+        var (body, problem) = await JsonBody.ReadAsync<ThemeRequest>(context);
         if (body is null)
         {
             return (ProblemHttpResult)problem!;

@@ -252,6 +252,14 @@ public static class FieldErrors
     public static ValidationError InvalidFormat(FieldLabel field, string expectedJa, string expectedEn) => new(field.Field, ValidationCodes.InvalidFormat,
         new LocalizedMessage($"{field.Japanese}の形式が正しくありません（{expectedJa}）。", $"{field.English} has an invalid format (expected {expectedEn})."));
 
+    /// <summary>A field the operation does not know, named by its path (<c>schedule.hour</c>).</summary>
+    public static ValidationError UnknownField(string path) => new(path, ValidationCodes.UnknownField,
+        new LocalizedMessage($"{path} という項目はありません。項目名を確認してください。", $"{path} is not a field of this request; check its name."));
+
+    /// <summary>A field of the wrong JSON type.</summary>
+    public static ValidationError InvalidType(FieldLabel field, string expectedJa, string expectedEn) => new(field.Field, ValidationCodes.InvalidType,
+        new LocalizedMessage($"{field.Japanese}の型が正しくありません（{expectedJa}）。", $"{field.English} has the wrong type (expected {expectedEn})."));
+
     /// <summary>A number or date lies outside its range.</summary>
     public static ValidationError OutOfRange(FieldLabel field, string rangeJa, string rangeEn) => new(field.Field, ValidationCodes.OutOfRange,
         new LocalizedMessage($"{field.Japanese}は{rangeJa}にしてください。", $"{field.English} must be {rangeEn}."));

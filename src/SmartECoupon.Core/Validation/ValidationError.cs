@@ -38,6 +38,10 @@ public static class ValidationCodes
     public const string Unencodable = "unencodable";
     /// <summary>The CSV record or file is malformed (quoting, field count, header, size).</summary>
     public const string MalformedCsv = "malformed_csv";
+    /// <summary>The request names a field the operation does not know (a typo must never be silently ignored).</summary>
+    public const string UnknownField = "unknown_field";
+    /// <summary>A field has the wrong JSON type (a string where a number belongs, for example).</summary>
+    public const string InvalidType = "invalid_type";
 }
 
 /// <summary>One failing field: the contract's <c>{field, code, message}</c>.</summary>
