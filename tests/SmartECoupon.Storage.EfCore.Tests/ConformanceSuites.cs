@@ -1,4 +1,4 @@
-using SmartECoupon.Storage.Conformance;
+using SmartECoupon.Storage.Specification;
 
 namespace SmartECoupon.Storage.EfCore.Tests;
 

@@ -2,7 +2,7 @@ using Microsoft.Data.Sqlite;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Time.Testing;
 using Npgsql;
-using SmartECoupon.Storage.Conformance;
+using SmartECoupon.Storage.Specification;
 
 namespace SmartECoupon.Storage.EfCore.Tests;
 

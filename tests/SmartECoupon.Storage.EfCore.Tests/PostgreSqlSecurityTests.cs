@@ -1,7 +1,7 @@
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using Npgsql;
-using SmartECoupon.Storage.Conformance;
+using SmartECoupon.Storage.Specification;
 using SmartECoupon.Tenancy;
 
 namespace SmartECoupon.Storage.EfCore.Tests;

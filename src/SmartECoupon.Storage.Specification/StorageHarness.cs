@@ -7,7 +7,7 @@ using SmartECoupon.Idempotency;
 using SmartECoupon.Redemptions;
 using SmartECoupon.Tenancy;
 
-namespace SmartECoupon.Storage.Conformance;
+namespace SmartECoupon.Storage.Specification;
 
 /// <summary>Rows the suite counts in the database itself, bypassing the stores, to prove what the stores claim.</summary>
 public enum StoredRows

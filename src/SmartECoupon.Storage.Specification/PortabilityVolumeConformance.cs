@@ -1,7 +1,7 @@
 using SmartECoupon.Portability;
 using SmartECoupon.Tests;
 
-namespace SmartECoupon.Storage.Conformance;
+namespace SmartECoupon.Storage.Specification;
 
 /// <summary>
 /// The export streams: exporting 200,000 redemptions must not take more than 50 MB more memory at its peak than

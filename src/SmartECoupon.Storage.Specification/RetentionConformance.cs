@@ -6,7 +6,7 @@ using SmartECoupon.Retention;
 using SmartECoupon.Stores;
 using SmartECoupon.Tenancy;
 
-namespace SmartECoupon.Storage.Conformance;
+namespace SmartECoupon.Storage.Specification;
 
 /// <summary>Cancellation, the purge (complete, crash-safe, leaving only its record), and the retention sweep.</summary>
 public abstract class RetentionConformance(IStorageHarness harness) : ConformanceTest(harness)

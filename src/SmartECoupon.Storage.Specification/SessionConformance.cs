@@ -7,7 +7,7 @@ using SmartECoupon.Redemptions;
 using SmartECoupon.Stores;
 using SmartECoupon.Tenancy;
 
-namespace SmartECoupon.Storage.Conformance;
+namespace SmartECoupon.Storage.Specification;
 
 /// <summary>
 /// The tenant session, from resolution to write: <see cref="TenantSessionResolver"/> finds the tenant from what a request

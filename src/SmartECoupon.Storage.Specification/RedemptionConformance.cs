@@ -5,7 +5,7 @@ using SmartECoupon.Idempotency;
 using SmartECoupon.Redemptions;
 using SmartECoupon.Stores;
 
-namespace SmartECoupon.Storage.Conformance;
+namespace SmartECoupon.Storage.Specification;
 
 /// <summary>Redemption, validation, voids and idempotency, through the services and the store.</summary>
 public abstract class RedemptionConformance(IStorageHarness harness) : ConformanceTest(harness)

@@ -4,7 +4,7 @@ using SmartECoupon.Redemptions;
 using SmartECoupon.Stores;
 using SmartECoupon.Tenancy;
 
-namespace SmartECoupon.Storage.Conformance;
+namespace SmartECoupon.Storage.Specification;
 
 /// <summary>
 /// Everything tenant A writes is invisible to tenant B through every store method, B cannot change any of it, and a

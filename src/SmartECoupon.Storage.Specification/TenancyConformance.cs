@@ -4,7 +4,7 @@ using SmartECoupon.Redemptions;
 using SmartECoupon.Stores;
 using SmartECoupon.Tenancy;
 
-namespace SmartECoupon.Storage.Conformance;
+namespace SmartECoupon.Storage.Specification;
 
 /// <summary>Tenants, members and their keys, stores, plan limits and the audit trail.</summary>
 public abstract class TenancyConformance(IStorageHarness harness) : ConformanceTest(harness)

@@ -3,7 +3,7 @@ using SmartECoupon.Stores;
 using SmartECoupon.Tenancy;
 using SmartECoupon.Validation;
 
-namespace SmartECoupon.Storage.Conformance;
+namespace SmartECoupon.Storage.Specification;
 
 /// <summary>Coupons, their lifecycle and plan limit, tickets and one-time codes.</summary>
 public abstract class CouponConformance(IStorageHarness harness) : ConformanceTest(harness)

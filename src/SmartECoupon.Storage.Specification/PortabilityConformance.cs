@@ -10,7 +10,7 @@ using SmartECoupon.Stores;
 using SmartECoupon.Tenancy;
 using SmartECoupon.Validation;
 
-namespace SmartECoupon.Storage.Conformance;
+namespace SmartECoupon.Storage.Specification;
 
 /// <summary>
 /// CSV portability on a real database: every dataset out (UTF-8 with BOM or Shift_JIS, CRLF, documented headers,
@@ -373,7 +373,7 @@ public abstract class PortabilityConformance(IStorageHarness harness) : Conforma
 }
 
 /// <summary>A stream like an HTTP response body: write-only, not seekable, and synchronous writes throw.</summary>
-public sealed class AsyncOnlyStream : Stream
+internal sealed class AsyncOnlyStream : Stream
 {
     private readonly MemoryStream _inner = new();
 

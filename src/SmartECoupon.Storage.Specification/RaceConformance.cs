@@ -2,7 +2,7 @@ using SmartECoupon.Coupons;
 using SmartECoupon.Idempotency;
 using SmartECoupon.Redemptions;
 
-namespace SmartECoupon.Storage.Conformance;
+namespace SmartECoupon.Storage.Specification;
 
 /// <summary>
 /// The races coupon engines lose in the wild, run with real parallel connections. Every count is checked twice: by the
