@@ -36,6 +36,20 @@ public static class SmartECouponServiceCollectionExtensions
         services.TryAddSingleton<OperatorService>();
         services.TryAddSingleton<MemberService>();
         services.TryAddSingleton<MemberSignInService>();
+        // The library's services use the adapter's tenancy ports through decorators that cache tenants and keys and
+        // publish every change to them; the adapter registers its ports as usual, whenever it is added.
+        services.TryAddSingleton<ITenancyChangeFeed, InProcessTenancyChangeFeed>();
+        services.TryAddKeyedSingleton<SmartECoupon.Storage.ITenantRepository>(TenancyCaches.Key, static (sp, _) => new CachedTenantRepository(
+            sp.GetRequiredService<SmartECoupon.Storage.ITenantRepository>(), sp.GetRequiredService<ITenancyChangeFeed>(), sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<IOptionsMonitor<SmartECouponOptions>>()));
+        services.TryAddKeyedSingleton<SmartECoupon.Storage.IMemberRepository>(TenancyCaches.Key, static (sp, _) => new CachedMemberRepository(
+            sp.GetRequiredService<SmartECoupon.Storage.IMemberRepository>(), sp.GetRequiredService<ITenancyChangeFeed>(), sp.GetRequiredService<ITenantContext>(),
+            sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<IOptionsMonitor<SmartECouponOptions>>()));
+        services.TryAddKeyedSingleton<SmartECoupon.Storage.IOperatorRepository>(TenancyCaches.Key, static (sp, _) => new CachedOperatorRepository(
+            sp.GetRequiredService<SmartECoupon.Storage.IOperatorRepository>(), sp.GetRequiredService<ITenancyChangeFeed>(), sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<IOptionsMonitor<SmartECouponOptions>>()));
+        services.TryAddKeyedSingleton<SmartECoupon.Storage.ITenantPurgeStore>(TenancyCaches.Key, static (sp, _) => new PublishingTenantPurgeStore(
+            sp.GetRequiredService<SmartECoupon.Storage.ITenantPurgeStore>(), sp.GetRequiredService<ITenancyChangeFeed>()));
+        services.TryAddKeyedSingleton<SmartECoupon.Storage.IDatabaseBackup>(TenancyCaches.Key, static (sp, _) => new PublishingDatabaseBackup(
+            sp.GetRequiredService<SmartECoupon.Storage.IDatabaseBackup>(), sp.GetRequiredService<ITenancyChangeFeed>()));
         services.TryAddSingleton<ApiKeyAuthenticator>();
         services.TryAddSingleton<TenantSessionResolver>();
         services.TryAddSingleton<TenantWriteGate>();

@@ -65,6 +65,39 @@ public abstract class SessionConformance(IStorageHarness harness) : ConformanceT
     }
 
     [SkippableFact]
+    public async Task Remembered_keys_and_tenants_are_forgotten_by_the_changes_the_feed_carries()
+    {
+        var tenant = await NewTenantAsync();
+        Assert.NotNull(await Sessions.ResolveAsync(TenantCredential.ApiKey(tenant.AdminKey)));
+
+        // The key replaced behind the library's back (as another instance would): still remembered...
+        var replacement = ApiKeys.Issue(tenant.Id);
+        using (In(tenant))
+        {
+            Assert.True(await Get<IMemberRepository>().ReplaceKeyAsync(tenant.Admin.Id, replacement.KeyId, replacement.Hash,
+                AuditEntry.Create(tenant.Id, tenant.Admin, AuditActions.MemberKeyRotated, AuditTargets.Member, tenant.Admin.Id, Harness.Time.GetUtcNow())));
+        }
+        Assert.NotNull(await Sessions.ResolveAsync(TenantCredential.ApiKey(tenant.AdminKey)));
+        // ...until the change arrives on the feed, as that instance publishes it: refused at once, the new key works.
+        Get<ITenancyChangeFeed>().Publish(new TenancyChange.MemberChanged(tenant.Id, tenant.Admin.Id));
+        Assert.Null(await Sessions.ResolveAsync(TenantCredential.ApiKey(tenant.AdminKey)));
+        Assert.NotNull(await Sessions.ResolveAsync(TenantCredential.ApiKey(replacement.Key)));
+
+        // A rotation through the library publishes its own change: the rotated key is refused at once.
+        string rotated;
+        using (In(tenant))
+        {
+            rotated = (await Get<MemberService>().RotateKeyAsync(tenant.Admin.Id, tenant.Admin)).Value!;
+        }
+        Assert.Null(await Sessions.ResolveAsync(TenantCredential.ApiKey(replacement.Key)));
+        Assert.NotNull(await Sessions.ResolveAsync(TenantCredential.ApiKey(rotated)));
+
+        // A tenant's change reaches its remembered record: a cancellation through the library is seen at once.
+        Assert.True((await Get<TenantService>().CancelAsync(tenant.Id, null, Operator)).Succeeded);
+        Assert.False((await Sessions.ResolveAsync(TenantCredential.ApiKey(rotated)))!.AcceptsWrites);
+    }
+
+    [SkippableFact]
     public async Task Entering_a_session_sets_the_tenant_and_leaving_restores_the_outer_one()
     {
         var tenant = await NewTenantAsync();

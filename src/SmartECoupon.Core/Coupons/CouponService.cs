@@ -1,3 +1,4 @@
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
 using SmartECoupon.Auditing;
 using SmartECoupon.Storage;
@@ -23,7 +24,7 @@ public sealed class CouponService(
     ITicketRepository tickets,
     IOneTimeCodeRepository oneTimeCodes,
     IStoreRepository stores,
-    ITenantRepository tenants,
+    [FromKeyedServices(TenancyCaches.Key)] ITenantRepository tenants,
     ITenantContext tenantContext,
     TenantWriteGate gate,
     CouponCodeGenerator codeGenerator,

@@ -1,3 +1,4 @@
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
 using SmartECoupon.Auditing;
 using SmartECoupon.Coupons;
@@ -25,7 +26,7 @@ public sealed record CouponImportReport(IReadOnlyList<Coupon> Coupons, string En
 public sealed class CouponCsvImporter(
     ICouponRepository coupons,
     IStoreRepository stores,
-    ITenantRepository tenants,
+    [FromKeyedServices(TenancyCaches.Key)] ITenantRepository tenants,
     ITenantContext tenantContext,
     TenantWriteGate gate,
     TimeProvider time,

@@ -1,3 +1,4 @@
+using Microsoft.Extensions.DependencyInjection;
 using System.IO.Compression;
 using System.Text.Json;
 using System.Text.Json.Serialization;
@@ -20,7 +21,7 @@ namespace SmartECoupon.Portability;
 /// </remarks>
 public sealed class TenantDataExporter(
     ITenantDataSource source,
-    ITenantRepository tenants,
+    [FromKeyedServices(TenancyCaches.Key)] ITenantRepository tenants,
     ICouponImageStore images,
     ITenantContext tenantContext,
     TimeProvider time,

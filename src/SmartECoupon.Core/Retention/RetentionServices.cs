@@ -1,3 +1,4 @@
+using Microsoft.Extensions.DependencyInjection;
 using System.Globalization;
 using System.Security.Cryptography;
 using System.Text.Json;
@@ -14,12 +15,11 @@ namespace SmartECoupon.Retention;
 /// ledger entry. A purge interrupted by a crash is completed by running it again.
 /// </summary>
 public sealed class TenantPurgeService(
-    ITenantPurgeStore store,
+    [FromKeyedServices(TenancyCaches.Key)] ITenantPurgeStore store,
     IPurgeLedger ledger,
     ICouponImageStore images,
     ITenantContext tenantContext,
     BusinessCalendar calendar,
-    ApiKeyAuthenticator authenticator,
     TimeProvider time,
     IOptionsMonitor<SmartECouponOptions> options)
 {
@@ -55,7 +55,6 @@ public sealed class TenantPurgeService(
         using (tenantContext.BeginScope(tenantId))
         {
             await store.EraseTenantDataAsync(tenantId, cancellationToken).ConfigureAwait(false);
-            authenticator.Forget();
             await images.DeleteTenantAsync(tenantId, cancellationToken).ConfigureAwait(false);
             var purgedAt = Instants.Now(time);
             // The last backup holding the tenant is the one taken before the purge; with N daily generations it is
@@ -123,7 +122,7 @@ public sealed record RestoreReport(BackupManifest Manifest, bool IntegrityOk, st
 /// Daily full backups with a SHA-256 and a manifest each, rotated to the configured generations, and restores that verify
 /// the checksum, check the database, compare row counts and re-apply later purges before anything is served.
 /// </summary>
-public sealed class BackupService(IDatabaseBackup database, IJobLease lease, TenantPurgeService purges, ApiKeyAuthenticator authenticator, TimeProvider time, IOptionsMonitor<SmartECouponOptions> options)
+public sealed class BackupService([FromKeyedServices(TenancyCaches.Key)] IDatabaseBackup database, IJobLease lease, TenantPurgeService purges, TimeProvider time, IOptionsMonitor<SmartECouponOptions> options)
 {
     private const string DailyJob = "daily-backup";
     private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web) { WriteIndented = true };
@@ -237,8 +236,8 @@ public sealed class BackupService(IDatabaseBackup database, IJobLease lease, Ten
             throw new InvalidDataException($"Backup {backupId} is damaged: its SHA-256 is {actual}, the manifest says {manifest.Sha256}. Nothing was restored.");
         }
         var check = await database.RestoreFromAsync(path, cancellationToken).ConfigureAwait(false);
-        // The restored database has its own keys, members and tenants: nothing remembered from before may be used.
-        authenticator.Forget();
+        // The restored database has its own keys, members and tenants: the restore published that nothing remembered
+        // from before may be used (the decorated IDatabaseBackup).
         var match = manifest.RowCounts.Count == check.RowCounts.Count
             && manifest.RowCounts.All(kv => check.RowCounts.TryGetValue(kv.Key, out var rows) && rows == kv.Value);
         var reapplied = await purges.ReapplyLedgerAsync(cancellationToken).ConfigureAwait(false);

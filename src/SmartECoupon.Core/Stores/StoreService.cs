@@ -1,3 +1,4 @@
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
 using SmartECoupon.Auditing;
 using SmartECoupon.Storage;
@@ -7,7 +8,7 @@ using SmartECoupon.Validation;
 namespace SmartECoupon.Stores;
 
 /// <summary>Manages the current tenant's stores.</summary>
-public sealed class StoreService(IStoreRepository stores, ITenantRepository tenants, ITenantContext tenantContext, TenantWriteGate gate, TimeProvider time, IOptionsMonitor<SmartECouponOptions> options)
+public sealed class StoreService(IStoreRepository stores, [FromKeyedServices(TenancyCaches.Key)] ITenantRepository tenants, ITenantContext tenantContext, TenantWriteGate gate, TimeProvider time, IOptionsMonitor<SmartECouponOptions> options)
 {
     /// <summary>Adds a store, within the plan's store limit.</summary>
     public async Task<Result<Store>> CreateAsync(string? name, Actor actor, CancellationToken cancellationToken = default)

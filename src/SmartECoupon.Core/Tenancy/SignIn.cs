@@ -1,3 +1,4 @@
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
 using SmartECoupon.Auditing;
 using SmartECoupon.Storage;
@@ -29,8 +30,8 @@ public sealed record SignInCandidate(Tenant Tenant, Member Member);
 /// checked by the host (ASP.NET Core's password hasher in the sample): the library stores and returns only the hash.
 /// </summary>
 public sealed class MemberSignInService(
-    IMemberRepository members,
-    ITenantRepository tenants,
+    [FromKeyedServices(TenancyCaches.Key)] IMemberRepository members,
+    [FromKeyedServices(TenancyCaches.Key)] ITenantRepository tenants,
     ITenantDirectory directory,
     ITenantContext tenantContext,
     TenantWriteGate gate,

@@ -1,4 +1,4 @@
-using System.Collections.Concurrent;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
 using SmartECoupon.Auditing;
 using SmartECoupon.Calendar;
@@ -20,7 +20,7 @@ public sealed record TenantCreation(Tenant Tenant, Member Admin, string AdminApi
 public sealed record PersonCreation<TPerson>(TPerson Person, string ApiKey);
 
 /// <summary>Creates and reads tenants. Operator work: it does not need a current tenant.</summary>
-public sealed class TenantService(ITenantRepository tenants, ITenantContext tenantContext, BusinessCalendar calendar, ApiKeyAuthenticator authenticator, TimeProvider time, IOptionsMonitor<SmartECouponOptions> options)
+public sealed class TenantService([FromKeyedServices(TenancyCaches.Key)] ITenantRepository tenants, ITenantContext tenantContext, BusinessCalendar calendar, TimeProvider time, IOptionsMonitor<SmartECouponOptions> options)
 {
     /// <summary>
     /// Cancels a tenant's contract from <paramref name="effectiveOn"/> (default: today in the tenant's zone; it may lie in
@@ -50,7 +50,6 @@ public sealed class TenantService(ITenantRepository tenants, ITenantContext tena
         {
             var audit = AuditEntry.Create(tenantId, actor, AuditActions.TenantCancelled, AuditTargets.Tenant, tenantId, now);
             var cancelled = await tenants.CancelAsync(tenantId, cancelledOn, purgeDueOn, audit, cancellationToken).ConfigureAwait(false);
-            authenticator.Forget();
             return cancelled is null ? Failure.NotFound : cancelled;
         }
     }
@@ -113,7 +112,7 @@ public sealed class TenantService(ITenantRepository tenants, ITenantContext tena
 }
 
 /// <summary>Manages the platform's operators.</summary>
-public sealed class OperatorService(IOperatorRepository operators, ApiKeyAuthenticator authenticator, TimeProvider time, IOptionsMonitor<SmartECouponOptions> options)
+public sealed class OperatorService([FromKeyedServices(TenancyCaches.Key)] IOperatorRepository operators, TimeProvider time, IOptionsMonitor<SmartECouponOptions> options)
 {
     /// <summary>The identifier of the operator created at first start.</summary>
     public const string BootstrapOperatorId = "opr_00000000000000000000000000";
@@ -190,7 +189,6 @@ public sealed class OperatorService(IOperatorRepository operators, ApiKeyAuthent
     public async Task<Result<bool>> RemoveAsync(string operatorId, CancellationToken cancellationToken = default)
     {
         var removal = await operators.RemoveAsync(operatorId, cancellationToken).ConfigureAwait(false);
-        authenticator.Forget();
         return removal switch
         {
             OperatorRemoval.Removed => true,
@@ -201,7 +199,7 @@ public sealed class OperatorService(IOperatorRepository operators, ApiKeyAuthent
 }
 
 /// <summary>Manages the current tenant's members.</summary>
-public sealed class MemberService(IMemberRepository members, ITenantRepository tenants, ITenantContext tenantContext, TenantWriteGate gate, ApiKeyAuthenticator authenticator, TimeProvider time, IOptionsMonitor<SmartECouponOptions> options)
+public sealed class MemberService([FromKeyedServices(TenancyCaches.Key)] IMemberRepository members, [FromKeyedServices(TenancyCaches.Key)] ITenantRepository tenants, ITenantContext tenantContext, TenantWriteGate gate, TimeProvider time, IOptionsMonitor<SmartECouponOptions> options)
 {
     /// <summary>Adds a member with a new key, within the plan's member limit.</summary>
     /// <remarks><paramref name="email"/> is where the platform's notices to the member go; optional.</remarks>
@@ -252,7 +250,6 @@ public sealed class MemberService(IMemberRepository members, ITenantRepository t
         }
         var audit = AuditEntry.Create(tenantId, actor, AuditActions.MemberDeleted, AuditTargets.Member, memberId, Instants.Now(time));
         var removed = await members.RemoveAsync(memberId, audit, cancellationToken).ConfigureAwait(false);
-        authenticator.Forget();
         return removed ? true : Failure.NotFound;
     }
 
@@ -267,7 +264,6 @@ public sealed class MemberService(IMemberRepository members, ITenantRepository t
         var key = ApiKeys.Issue(tenantId);
         var audit = AuditEntry.Create(tenantId, actor, AuditActions.MemberKeyRotated, AuditTargets.Member, memberId, Instants.Now(time));
         var replaced = await members.ReplaceKeyAsync(memberId, key.KeyId, key.Hash, audit, cancellationToken).ConfigureAwait(false);
-        authenticator.Forget();
         return replaced ? key.Key : Failure.NotFound;
     }
 }
@@ -286,24 +282,19 @@ public sealed record Authentication(AuthenticatedPrincipal Principal, Tenant? Te
 /// compared in constant time. Keys of a purged tenant, of a removed member, or replaced by rotation are refused.
 /// </summary>
 /// <remarks>
-/// A key that checked out is remembered for <see cref="ApiKeyOptions.CacheDuration"/> (10 seconds by default), so that
-/// a busy counter does not pay two look-ups before every redemption; the presented key is still compared in constant
-/// time with the remembered hash on every request. Whatever changes a key, a member, an operator or a tenant through
-/// this library (rotation, removal, cancellation, purge, restore) calls <see cref="Forget"/>, so in one process the
-/// change takes effect at once; other processes of the same deployment see it within the cache duration. Set the
-/// duration to zero to look every key up every time.
+/// The look-ups go through the library's caches of tenants and keys, which remember what they read for
+/// <see cref="ApiKeyOptions.CacheDuration"/> (10 seconds by default), so that a busy counter does not pay two look-ups
+/// before every redemption; the presented key is still compared in constant time with the remembered hash every time.
+/// The caches forget at once whatever a change made through the library touches (rotation, removal, cancellation,
+/// purge, restore: see <see cref="ITenancyChangeFeed"/>); a change made elsewhere is seen within the cache duration.
+/// Set the duration to zero to look every key up every time.
 /// </remarks>
 public sealed class ApiKeyAuthenticator(
-    IOperatorRepository operators,
-    IMemberRepository members,
-    ITenantRepository tenants,
-    ITenantContext tenantContext,
-    TimeProvider time,
-    IOptionsMonitor<SmartECouponOptions> options)
+    [FromKeyedServices(TenancyCaches.Key)] IOperatorRepository operators,
+    [FromKeyedServices(TenancyCaches.Key)] IMemberRepository members,
+    [FromKeyedServices(TenancyCaches.Key)] ITenantRepository tenants,
+    ITenantContext tenantContext)
 {
-    private readonly ConcurrentDictionary<string, RememberedKey> _remembered = new(StringComparer.Ordinal);
-    private long _generation;
-
     /// <summary>Returns who <paramref name="apiKey"/> belongs to, or <see langword="null"/> when it is not a valid key.</summary>
     public async Task<Authentication?> AuthenticateAsync(string? apiKey, CancellationToken cancellationToken = default)
     {
@@ -311,58 +302,26 @@ public sealed class ApiKeyAuthenticator(
         {
             return null;
         }
-        var cacheKey = parts.IsOperatorKey ? parts.KeyId : parts.TenantId + "." + parts.KeyId;
-        var generation = Volatile.Read(ref _generation);
-        var now = time.GetUtcNow();
-        if (_remembered.TryGetValue(cacheKey, out var remembered) && remembered.Generation == generation && remembered.ExpiresAt > now
-            && ApiKeys.Matches(apiKey, remembered.Hash))
-        {
-            return remembered.Authentication;
-        }
-        var (authentication, hash) = await LookUpAsync(apiKey, parts, cancellationToken).ConfigureAwait(false);
-        var duration = options.CurrentValue.ApiKeys.CacheDuration;
-        if (authentication is not null && duration > TimeSpan.Zero)
-        {
-            // Stamped with the generation read before the look-up: if Forget ran meanwhile, the entry is never used.
-            _remembered[cacheKey] = new RememberedKey(authentication, hash!, now + duration, generation);
-        }
-        return authentication;
-    }
-
-    /// <summary>
-    /// Forgets every remembered key, so that the next request of each is looked up again. Called by the library
-    /// whenever keys, members, operators or tenants change; call it too if you change them outside the library.
-    /// </summary>
-    public void Forget()
-    {
-        Interlocked.Increment(ref _generation);
-        _remembered.Clear();
-    }
-
-    private async Task<(Authentication? Authentication, byte[]? Hash)> LookUpAsync(string apiKey, ApiKeyParts parts, CancellationToken cancellationToken)
-    {
         if (parts.IsOperatorKey)
         {
             var op = await operators.FindByKeyIdAsync(parts.KeyId, cancellationToken).ConfigureAwait(false);
             return op is not null && ApiKeys.Matches(apiKey, op.ApiKeyHash)
-                ? (new Authentication(new AuthenticatedPrincipal(PrincipalRole.Operator, op.Id, null, op.DisplayName), null), op.ApiKeyHash)
-                : (null, null);
+                ? new Authentication(new AuthenticatedPrincipal(PrincipalRole.Operator, op.Id, null, op.DisplayName), null)
+                : null;
         }
         var tenant = await tenants.FindAsync(parts.TenantId!, cancellationToken).ConfigureAwait(false);
         if (tenant is null || tenant.Status == TenantStatus.Purged)
         {
-            return (null, null);
+            return null;
         }
         using (tenantContext.BeginScope(tenant.Id))
         {
             var member = await members.FindByKeyIdAsync(parts.KeyId, cancellationToken).ConfigureAwait(false);
             return member is not null && ApiKeys.Matches(apiKey, member.ApiKeyHash)
-                ? (new Authentication(new AuthenticatedPrincipal(member.PrincipalRole, member.Id, tenant.Id, member.DisplayName), tenant), member.ApiKeyHash)
-                : (null, null);
+                ? new Authentication(new AuthenticatedPrincipal(member.PrincipalRole, member.Id, tenant.Id, member.DisplayName), tenant)
+                : null;
         }
     }
-
-    private sealed record RememberedKey(Authentication Authentication, byte[] Hash, DateTimeOffset ExpiresAt, long Generation);
 }
 
 /// <summary>API keys.</summary>

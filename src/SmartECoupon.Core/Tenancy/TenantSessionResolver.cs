@@ -1,3 +1,4 @@
+using Microsoft.Extensions.DependencyInjection;
 using SmartECoupon.Auditing;
 using SmartECoupon.Coupons;
 using SmartECoupon.Storage;
@@ -21,8 +22,8 @@ namespace SmartECoupon.Tenancy;
 public sealed class TenantSessionResolver(
     ApiKeyAuthenticator apiKeys,
     ITenantDirectory directory,
-    ITenantRepository tenants,
-    IMemberRepository members,
+    [FromKeyedServices(TenancyCaches.Key)] ITenantRepository tenants,
+    [FromKeyedServices(TenancyCaches.Key)] IMemberRepository members,
     ITenantContext tenantContext,
     TenantConcurrencyLimiter limiter,
     TimeProvider time)
@@ -142,7 +143,7 @@ public sealed class TenantSessionScope : IDisposable
 /// <c>tenant_cancelled</c> when the current session's tenant no longer accepts writes. Background work asks again before
 /// each batch (<see cref="AcceptsWritesAsync"/>), so it stops once a cancellation takes effect.
 /// </summary>
-public sealed class TenantWriteGate(ITenantContext tenantContext, ITenantRepository tenants, TimeProvider time)
+public sealed class TenantWriteGate(ITenantContext tenantContext, [FromKeyedServices(TenancyCaches.Key)] ITenantRepository tenants, TimeProvider time)
 {
     /// <summary>
     /// The refusal of a write in the current session, or <see langword="null"/> when the tenant accepts writes. A session

@@ -1,0 +1,23 @@
+using SmartECoupon.Auditing;
+using SmartECoupon.Coupons;
+using SmartECoupon.Redemptions;
+using SmartECoupon.Stores;
+using SmartECoupon.Tenancy;
+
+namespace SmartECoupon.Storage;
+
+/// <summary>What became of a coupon import.</summary>
+public enum CouponImportStatus
+{
+    /// <summary>Every coupon was written.</summary>
+    Succeeded,
+    /// <summary>A shared code is taken by a coupon of the tenant; nothing was written.</summary>
+    SharedCodeTaken,
+    /// <summary>The published coupons would pass the plan's limit; nothing was written.</summary>
+    PlanLimitReached,
+}
+
+/// <summary>The result of a coupon import.</summary>
+/// <param name="Status">What happened.</param>
+/// <param name="Index">For <see cref="CouponImportStatus.SharedCodeTaken"/>, the index of the coupon whose code is taken, when known.</param>
+public sealed record CouponImportWrite(CouponImportStatus Status, int? Index = null);

@@ -1,0 +1,23 @@
+using SmartECoupon.Retention;
+using SmartECoupon.Tenancy;
+
+namespace SmartECoupon.Storage;
+
+/// <summary>The result of a restore's integrity check.</summary>
+/// <param name="IntegrityOk">Whether the database's own check passed.</param>
+/// <param name="Detail">What the check said.</param>
+/// <param name="RowCounts">Rows per table after the restore.</param>
+public sealed record RestoreCheck(bool IntegrityOk, string Detail, IReadOnlyDictionary<string, long> RowCounts);
+
+/// <summary>A consistent full copy of the database, and its restore. Provider-specific.</summary>
+public interface IDatabaseBackup
+{
+    /// <summary>The file extension of a backup (<c>sqlite</c>, <c>dump</c>).</summary>
+    string FileExtension { get; }
+
+    /// <summary>Writes a consistent copy to <paramref name="path"/> and returns the rows per table it holds.</summary>
+    Task<IReadOnlyDictionary<string, long>> BackupToAsync(string path, CancellationToken cancellationToken = default);
+
+    /// <summary>Replaces the database's contents with the copy at <paramref name="path"/>, then checks it.</summary>
+    Task<RestoreCheck> RestoreFromAsync(string path, CancellationToken cancellationToken = default);
+}

@@ -1,0 +1,44 @@
+using SmartECoupon.Auditing;
+using SmartECoupon.Coupons;
+using SmartECoupon.Idempotency;
+using SmartECoupon.Redemptions;
+using SmartECoupon.Stores;
+using SmartECoupon.Tenancy;
+
+namespace SmartECoupon.Storage;
+
+/// <summary>What became of a ticket request.</summary>
+public enum TicketIssueStatus
+{
+    /// <summary>A new ticket was issued.</summary>
+    Created,
+    /// <summary>The user already had a ticket for the coupon; it is returned.</summary>
+    Existing,
+    /// <summary>The candidate's code is already taken in the tenant; try again with another code.</summary>
+    CodeTaken,
+}
+
+/// <summary>The result of a ticket request.</summary>
+/// <param name="Status">What happened.</param>
+/// <param name="Ticket">The ticket (new or existing); <see langword="null"/> for <see cref="TicketIssueStatus.CodeTaken"/>.</param>
+public sealed record TicketIssue(TicketIssueStatus Status, Ticket? Ticket);
+
+/// <summary>The current tenant's tickets.</summary>
+public interface ITicketRepository
+{
+    /// <summary>
+    /// Issues <paramref name="candidate"/> unless its user already has a ticket for the coupon, in which case that one is
+    /// returned (one ticket per user and coupon, whoever asks at the same time). Raises the coupon's issued count for a
+    /// new ticket.
+    /// </summary>
+    Task<TicketIssue> GetOrAddAsync(Ticket candidate, AuditEntry audit, CancellationToken cancellationToken = default);
+
+    /// <summary>Finds a ticket.</summary>
+    Task<Ticket?> FindAsync(string ticketId, CancellationToken cancellationToken = default);
+
+    /// <summary>Finds a ticket by its page token.</summary>
+    Task<Ticket?> FindByTokenAsync(string token, CancellationToken cancellationToken = default);
+
+    /// <summary>Finds a user's ticket for a coupon.</summary>
+    Task<Ticket?> FindByUserAsync(string couponId, string userKey, CancellationToken cancellationToken = default);
+}
