@@ -75,6 +75,18 @@ internal sealed class BenchDatabase : IAsyncDisposable
             NpgsqlConnection.ClearAllPools();
             await using var admin = new NpgsqlConnection(_adminConnection);
             await admin.OpenAsync();
+            // A closed connection's server process ends a moment later; one of the request role's may not be ended by the
+            // owner (FORCE needs pg_signal_backend for it), so the drop waits for them to go (at most 10 seconds).
+            for (var waited = 0; waited < 100; waited++)
+            {
+                await using var remaining = new NpgsqlCommand("SELECT count(*) FROM pg_stat_activity WHERE datname = @name", admin);
+                remaining.Parameters.AddWithValue("name", _databaseName!);
+                if ((long)(await remaining.ExecuteScalarAsync())! == 0)
+                {
+                    break;
+                }
+                await Task.Delay(100);
+            }
             await using var drop = new NpgsqlCommand($"DROP DATABASE IF EXISTS {_databaseName} WITH (FORCE)", admin);
             await drop.ExecuteNonQueryAsync();
         }
