@@ -1,9 +1,3 @@
-using SmartECoupon.Auditing;
-using SmartECoupon.Coupons;
-using SmartECoupon.Redemptions;
-using SmartECoupon.Stores;
-using SmartECoupon.Tenancy;
-
 namespace SmartECoupon.Storage;
 
 /// <summary>What became of a coupon import.</summary>

@@ -1,6 +1,3 @@
-using SmartECoupon.Retention;
-using SmartECoupon.Tenancy;
-
 namespace SmartECoupon.Storage;
 
 /// <summary>The result of a restore's integrity check.</summary>

@@ -1,6 +1,3 @@
-using SmartECoupon.Retention;
-using SmartECoupon.Tenancy;
-
 namespace SmartECoupon.Storage;
 
 /// <summary>Incidents. Operator-wide.</summary>

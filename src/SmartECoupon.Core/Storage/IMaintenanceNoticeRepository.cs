@@ -1,6 +1,3 @@
-using SmartECoupon.Retention;
-using SmartECoupon.Tenancy;
-
 namespace SmartECoupon.Storage;
 
 /// <summary>Maintenance notices. Operator-wide: they belong to the platform.</summary>

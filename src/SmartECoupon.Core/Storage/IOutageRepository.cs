@@ -1,6 +1,3 @@
-using SmartECoupon.Retention;
-using SmartECoupon.Tenancy;
-
 namespace SmartECoupon.Storage;
 
 /// <summary>Recorded outages. Operator-wide.</summary>

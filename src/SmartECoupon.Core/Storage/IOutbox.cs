@@ -1,6 +1,3 @@
-using SmartECoupon.Retention;
-using SmartECoupon.Tenancy;
-
 namespace SmartECoupon.Storage;
 
 /// <summary>The outbox of messages to tenant members. Operator-wide: one sender serves every tenant.</summary>

@@ -1,8 +1,4 @@
 using SmartECoupon.Auditing;
-using SmartECoupon.Coupons;
-using SmartECoupon.Idempotency;
-using SmartECoupon.Redemptions;
-using SmartECoupon.Stores;
 using SmartECoupon.Tenancy;
 
 namespace SmartECoupon.Storage;

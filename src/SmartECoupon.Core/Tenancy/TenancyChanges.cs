@@ -6,27 +6,42 @@ namespace SmartECoupon.Tenancy;
 /// A change to what sessions are resolved from (a tenant, a member and their key, an operator, or the whole database),
 /// made through the library. Caches of tenants and keys forget what it touched.
 /// </summary>
-public abstract record TenancyChange
+public abstract class TenancyChange
 {
     private protected TenancyChange()
     {
     }
 
     /// <summary>A tenant changed (cancelled, purged).</summary>
-    /// <param name="TenantId">The tenant.</param>
-    public sealed record TenantChanged(string TenantId) : TenancyChange;
+    /// <param name="tenantId">The tenant.</param>
+    public sealed class TenantChanged(string tenantId) : TenancyChange
+    {
+        /// <summary>The tenant.</summary>
+        public string TenantId { get; } = tenantId;
+    }
 
     /// <summary>A member changed (removed, key rotated, password set).</summary>
-    /// <param name="TenantId">The member's tenant.</param>
-    /// <param name="MemberId">The member.</param>
-    public sealed record MemberChanged(string TenantId, string MemberId) : TenancyChange;
+    /// <param name="tenantId">The member's tenant.</param>
+    /// <param name="memberId">The member.</param>
+    public sealed class MemberChanged(string tenantId, string memberId) : TenancyChange
+    {
+        /// <summary>The member's tenant.</summary>
+        public string TenantId { get; } = tenantId;
+
+        /// <summary>The member.</summary>
+        public string MemberId { get; } = memberId;
+    }
 
     /// <summary>An operator changed (removed).</summary>
-    /// <param name="OperatorId">The operator.</param>
-    public sealed record OperatorChanged(string OperatorId) : TenancyChange;
+    /// <param name="operatorId">The operator.</param>
+    public sealed class OperatorChanged(string operatorId) : TenancyChange
+    {
+        /// <summary>The operator.</summary>
+        public string OperatorId { get; } = operatorId;
+    }
 
     /// <summary>The database was replaced (a restore): everything remembered is forgotten.</summary>
-    public sealed record StorageReplaced : TenancyChange;
+    public sealed class StorageReplaced : TenancyChange;
 }
 
 /// <summary>

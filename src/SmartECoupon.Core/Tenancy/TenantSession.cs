@@ -22,7 +22,7 @@ public enum TenantSessionSource
 /// host gets it from <see cref="TenantSessionResolver"/> and enters it for the rest of the request, and every service of
 /// the library reads it from <see cref="ITenantContext.Session"/>.
 /// </summary>
-public sealed record TenantSession
+public sealed class TenantSession
 {
     internal TenantSession(TenantSessionSource source, Tenant? tenant, string? tenantId, Actor actor, PrincipalRole? role, string displayName, bool? acceptsWrites)
     {
@@ -83,7 +83,7 @@ public sealed record TenantSession
 }
 
 /// <summary>What a request presents to establish its session. The host reads it from the request; the library checks it.</summary>
-public abstract record TenantCredential
+public abstract class TenantCredential
 {
     private protected TenantCredential()
     {
@@ -105,11 +105,27 @@ public abstract record TenantCredential
     /// </summary>
     public static TenantCredential MemberSignIn(string tenantId, string memberId, string stamp) => new MemberSignInCredential(tenantId, memberId, stamp);
 
-    internal sealed record ApiKeyCredential(string Key) : TenantCredential;
+    internal sealed class ApiKeyCredential(string key) : TenantCredential
+    {
+        public string Key { get; } = key;
+    }
 
-    internal sealed record TicketTokenCredential(string Token) : TenantCredential;
+    internal sealed class TicketTokenCredential(string token) : TenantCredential
+    {
+        public string Token { get; } = token;
+    }
 
-    internal sealed record CouponHandleCredential(string CouponId) : TenantCredential;
+    internal sealed class CouponHandleCredential(string couponId) : TenantCredential
+    {
+        public string CouponId { get; } = couponId;
+    }
 
-    internal sealed record MemberSignInCredential(string TenantId, string MemberId, string Stamp) : TenantCredential;
+    internal sealed class MemberSignInCredential(string tenantId, string memberId, string stamp) : TenantCredential
+    {
+        public string TenantId { get; } = tenantId;
+
+        public string MemberId { get; } = memberId;
+
+        public string Stamp { get; } = stamp;
+    }
 }
