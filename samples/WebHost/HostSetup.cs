@@ -191,11 +191,22 @@ internal static class HostSetup
         app.UseAuthorization();
 
         var api = app.MapGroup("/api/v1");
-        TenancyEndpoints.Map(api);
-        CouponEndpoints.Map(api, app);
-        RedemptionEndpoints.Map(api);
-        TenantDataEndpoints.Map(api);
-        OperationsEndpoints.Map(api);
+        api.MapOperatorsApi();
+        api.MapTenantsApi();
+        api.MapRetentionApi();
+        api.MapMembersApi();
+        api.MapStoresApi();
+        api.MapCouponsApi();
+        api.MapJobsApi();
+        api.MapRedemptionsApi();
+        api.MapSettingsApi();
+        api.MapExportsApi();
+        api.MapImportsApi();
+        api.MapAuditLogApi();
+        api.MapMaintenanceApi();
+        api.MapIncidentsApi();
+        api.MapOpsApi();
+        app.MapCouponImages();
 
         // Liveness: 200 while the process runs. Readiness: each component named, 503 when one fails.
         app.MapGet("/healthz", () => TypedResults.Ok(new { status = "ok" })).ExcludeFromDescription();

@@ -11,7 +11,8 @@ internal static class CouponEndpoints
     /// <summary>Up to this many codes are generated in the request (201); more become a job (202).</summary>
     public const int InlineCodeLimit = 10_000;
 
-    public static void Map(RouteGroupBuilder api, WebApplication app)
+    /// <summary>Coupons, their images, tickets and one-time codes.</summary>
+    public static RouteGroupBuilder MapCouponsApi(this RouteGroupBuilder api)
     {
         var coupons = api.MapGroup("/coupons").WithTags("Coupons");
         coupons.MapPost("/", CreateAsync).Accepts<CouponRequest>("application/json").RequireAuthorization(ApiPolicies.Admin).WithSummary("Creates a coupon as a draft.");
@@ -19,19 +20,21 @@ internal static class CouponEndpoints
         coupons.MapGet("/{id}", GetAsync).RequireAuthorization(ApiPolicies.Staff).WithSummary("One coupon.");
         coupons.MapPatch("/{id}", UpdateAsync).Accepts<CouponRequest>("application/json").RequireAuthorization(ApiPolicies.Admin).WithSummary("Changes a coupon's fields.");
         coupons.MapPost("/{id}/publish", (string id, HttpContext context, CouponService service) =>
-            StatusAsync(context, service.PublishAsync(id, Caller.ActorOf(context), context.RequestAborted))).RequireAuthorization(ApiPolicies.Admin).WithSummary("Publishes a coupon: customers can receive and use it (within the plan's published-coupon limit).");
+        StatusAsync(context, service.PublishAsync(id, Caller.ActorOf(context), context.RequestAborted))).RequireAuthorization(ApiPolicies.Admin).WithSummary("Publishes a coupon: customers can receive and use it (within the plan's published-coupon limit).");
         coupons.MapPost("/{id}/pause", (string id, HttpContext context, CouponService service) =>
-            StatusAsync(context, service.PauseAsync(id, Caller.ActorOf(context), context.RequestAborted))).RequireAuthorization(ApiPolicies.Admin).WithSummary("Pauses a coupon: uses are refused until it is published again.");
+        StatusAsync(context, service.PauseAsync(id, Caller.ActorOf(context), context.RequestAborted))).RequireAuthorization(ApiPolicies.Admin).WithSummary("Pauses a coupon: uses are refused until it is published again.");
         coupons.MapPost("/{id}/archive", (string id, HttpContext context, CouponService service) =>
-            StatusAsync(context, service.ArchiveAsync(id, Caller.ActorOf(context), context.RequestAborted))).RequireAuthorization(ApiPolicies.Admin).WithSummary("Archives a coupon: it can no longer be used.");
+        StatusAsync(context, service.ArchiveAsync(id, Caller.ActorOf(context), context.RequestAborted))).RequireAuthorization(ApiPolicies.Admin).WithSummary("Archives a coupon: it can no longer be used.");
         coupons.MapPut("/{id}/image", SetImageAsync).RequireAuthorization(ApiPolicies.Admin).WithSummary("Sets the coupon's image (PNG, JPEG or WebP, at most 2 MB; the type is read from the bytes).");
         coupons.MapPost("/{id}/tickets", IssueTicketAsync).Accepts<IssueTicketRequest>("application/json").RequireAuthorization(ApiPolicies.Admin).WithSummary("Issues a customer's ticket (URL token, code and QR); the same customer gets the same ticket again.");
         coupons.MapPost("/{id}/codes", GenerateCodesAsync).Accepts<GenerateCodesRequest>("application/json").RequireAuthorization(ApiPolicies.Admin).WithSummary("Generates one-time codes: up to 10,000 at once (201), more as a job (202).");
         coupons.MapGet("/{id}/codes", ListCodesAsync).RequireAuthorization(ApiPolicies.Staff).WithSummary("Lists the coupon's one-time codes.");
-
-        // Coupon images for the coupon page: public, from the coupon's id, with the sniffed type and nothing that runs.
-        app.MapGet("/images/{couponId}", GetImageAsync).WithTags("Pages").ExcludeFromDescription();
+        return coupons;
     }
+
+    /// <summary>Coupon images for the coupon page: public, from the coupon's id, with the sniffed type and nothing that runs.</summary>
+    public static RouteHandlerBuilder MapCouponImages(this IEndpointRouteBuilder app) =>
+        app.MapGet("/images/{couponId}", GetImageAsync).WithTags("Pages").ExcludeFromDescription();
 
     private static async Task<Results<Created<CouponResponse>, ProblemHttpResult>> CreateAsync(HttpContext context, CouponService service,
         Microsoft.Extensions.Options.IOptionsMonitor<SmartECouponOptions> options)

@@ -9,23 +9,35 @@ namespace SmartECoupon.WebHost.Api;
 /// <summary>The platform's operations: maintenance notices, incidents, outages, availability and backups.</summary>
 internal static class OperationsEndpoints
 {
-    public static void Map(RouteGroupBuilder api)
+    /// <summary>Maintenance notices.</summary>
+    public static RouteGroupBuilder MapMaintenanceApi(this RouteGroupBuilder api)
     {
         var maintenance = api.MapGroup("/maintenance").WithTags("Operations");
         maintenance.MapPost("/", CreateNoticeAsync).Accepts<CreateNoticeRequest>("application/json").RequireAuthorization(ApiPolicies.Operator).WithSummary("Announces a maintenance at least 7 days ahead (or an emergency with its reason) and e-mails every tenant administrator.");
         maintenance.MapGet("/", ListNoticesAsync).RequireAuthorization(ApiPolicies.AnyKey).WithSummary("Lists the maintenance notices that have not ended.");
+        return maintenance;
+    }
 
+    /// <summary>Incidents on the status page.</summary>
+    public static RouteGroupBuilder MapIncidentsApi(this RouteGroupBuilder api)
+    {
         var incidents = api.MapGroup("/incidents").WithTags("Operations");
         incidents.MapPost("/", CreateIncidentAsync).Accepts<CreateIncidentRequest>("application/json").RequireAuthorization(ApiPolicies.Operator).WithSummary("Publishes an incident on the status page.");
         incidents.MapPatch("/{id}", UpdateIncidentAsync).Accepts<UpdateIncidentRequest>("application/json").RequireAuthorization(ApiPolicies.Operator).WithSummary("Moves an incident on: investigating, identified, monitoring, resolved.");
         incidents.MapGet("/", ListIncidentsAsync).RequireAuthorization(ApiPolicies.AnyKey).WithSummary("Lists incidents.");
         incidents.MapGet("/{id}", GetIncidentAsync).RequireAuthorization(ApiPolicies.AnyKey).WithSummary("One incident.");
+        return incidents;
+    }
 
+    /// <summary>Outages, availability and backups (operator keys only).</summary>
+    public static RouteGroupBuilder MapOpsApi(this RouteGroupBuilder api)
+    {
         var ops = api.MapGroup("/ops").RequireAuthorization(ApiPolicies.Operator).WithTags("Operations");
         ops.MapPost("/outages", RecordOutageAsync).Accepts<RecordOutageRequest>("application/json").WithSummary("Records an outage seen by an outside monitor.");
         ops.MapGet("/availability", AvailabilityAsync).WithSummary("Availability over a period against the 99.00% target (outages under 5 minutes ignored).");
         ops.MapPost("/backups", CreateBackupAsync).WithSummary("Takes a full backup now (file, SHA-256 and manifest); rotates to the generations kept.");
         ops.MapGet("/backups", ListBackupsAsync).WithSummary("Lists the backups kept, newest first.");
+        return ops;
     }
 
     private static async Task<Results<Created<NoticeResponse>, ProblemHttpResult>> CreateNoticeAsync(HttpContext context, MaintenanceService service)

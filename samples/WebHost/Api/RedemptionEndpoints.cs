@@ -10,7 +10,8 @@ namespace SmartECoupon.WebHost.Api;
 /// <summary>Redemptions (the use of a coupon at the counter), voids and validation, with idempotency and the guessing guard.</summary>
 internal static class RedemptionEndpoints
 {
-    public static void Map(RouteGroupBuilder api)
+    /// <summary>Redemptions, voids and validation (staff or admin keys).</summary>
+    public static RouteGroupBuilder MapRedemptionsApi(this RouteGroupBuilder api)
     {
         var redemptions = api.MapGroup("/redemptions").RequireAuthorization(ApiPolicies.Staff).WithTags("Redemptions");
         redemptions.MapPost("/", RedeemAsync).Accepts<RedemptionRequestBody>("application/json").Produces<RedemptionResponse>(StatusCodes.Status201Created).WithSummary("Redeems a coupon by ticket token, code or shared code, with an Idempotency-Key; a refusal names its reason.");
@@ -18,6 +19,7 @@ internal static class RedemptionEndpoints
         redemptions.MapGet("/", ListAsync).WithSummary("Lists redemptions, a page at a time.");
         redemptions.MapGet("/{id}", GetAsync).WithSummary("One redemption.");
         redemptions.MapPost("/{id}/void", VoidAsync).WithSummary("Voids a redemption: one slot goes back to the coupon and one use to the ticket; a second void is 409 already_voided.");
+        return redemptions;
     }
 
     private static async Task<IResult> RedeemAsync(HttpContext context, RedemptionService service, LookupGuard guard, IOptions<Microsoft.AspNetCore.Http.Json.JsonOptions> json)

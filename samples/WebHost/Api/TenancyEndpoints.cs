@@ -10,31 +10,54 @@ namespace SmartECoupon.WebHost.Api;
 /// <summary>Operators, tenants, members and stores.</summary>
 internal static class TenancyEndpoints
 {
-    public static void Map(RouteGroupBuilder api)
+    /// <summary>Operators: the platform's people (operator keys only).</summary>
+    public static RouteGroupBuilder MapOperatorsApi(this RouteGroupBuilder api)
     {
         var operators = api.MapGroup("/operators").RequireAuthorization(ApiPolicies.Operator).WithTags("Operators");
         operators.MapPost("/", CreateOperatorAsync).Accepts<CreateOperatorRequest>("application/json").WithSummary("Creates an operator; the answer holds its API key, shown once.");
         operators.MapDelete("/{id}", DeleteOperatorAsync).WithSummary("Removes an operator (not the last one); its key stops working.");
+        return operators;
+    }
 
+    /// <summary>Tenants: create, read, cancel (operator keys only).</summary>
+    public static RouteGroupBuilder MapTenantsApi(this RouteGroupBuilder api)
+    {
         var tenants = api.MapGroup("/tenants").RequireAuthorization(ApiPolicies.Operator).WithTags("Tenants");
         tenants.MapPost("/", CreateTenantAsync).Accepts<CreateTenantRequest>("application/json").WithSummary("Creates a tenant with its first administrator, whose API key the answer holds, shown once.");
         tenants.MapGet("/", ListTenantsAsync).WithSummary("Lists tenants, a page at a time.");
         tenants.MapGet("/{id}", GetTenantAsync).WithSummary("One tenant, with its status and, once cancelled, its purge date.");
         tenants.MapPost("/{id}/cancel", CancelTenantAsync).Accepts<CancelTenantRequest>("application/json").WithSummary("Cancels a tenant from a date: read-only from then, purged on the 10th business day after.");
+        return tenants;
+    }
 
-        api.MapPost("/ops/retention/run", RunRetentionAsync).RequireAuthorization(ApiPolicies.Operator).WithTags("Operations").WithSummary("Runs the retention job now: due purges, expired idempotency records and audit entries.");
+    /// <summary>The retention run (operator keys only).</summary>
+    public static RouteGroupBuilder MapRetentionApi(this RouteGroupBuilder api)
+    {
+        var retention = api.MapGroup("/ops/retention").RequireAuthorization(ApiPolicies.Operator).WithTags("Operations");
+        retention.MapPost("/run", RunRetentionAsync).WithSummary("Runs the retention job now: due purges, expired idempotency records and audit entries.");
+        return retention;
+    }
 
+    /// <summary>A tenant's members and their keys (admin keys only).</summary>
+    public static RouteGroupBuilder MapMembersApi(this RouteGroupBuilder api)
+    {
         var members = api.MapGroup("/members").RequireAuthorization(ApiPolicies.Admin).WithTags("Members");
         members.MapPost("/", CreateMemberAsync).Accepts<CreateMemberRequest>("application/json").WithSummary("Adds a member (admin or staff) within the plan's limit; the answer holds their API key, shown once.");
         members.MapGet("/", ListMembersAsync).WithSummary("Lists the tenant's members.");
         members.MapGet("/{id}", GetMemberAsync).WithSummary("One member.");
         members.MapDelete("/{id}", DeleteMemberAsync).WithSummary("Removes a member; their key stops working at once.");
         members.MapPost("/{id}/rotate-key", RotateKeyAsync).WithSummary("Gives a member a new API key; the old one stops working at once.");
+        return members;
+    }
 
+    /// <summary>A tenant's stores.</summary>
+    public static RouteGroupBuilder MapStoresApi(this RouteGroupBuilder api)
+    {
         var stores = api.MapGroup("/stores").WithTags("Stores");
         stores.MapPost("/", CreateStoreAsync).Accepts<CreateStoreRequest>("application/json").RequireAuthorization(ApiPolicies.Admin).WithSummary("Adds a store (a shop where coupons are used) within the plan's limit.");
         stores.MapGet("/", ListStoresAsync).RequireAuthorization(ApiPolicies.Staff).WithSummary("Lists the tenant's stores.");
         stores.MapGet("/{id}", GetStoreAsync).RequireAuthorization(ApiPolicies.Staff).WithSummary("One store.");
+        return stores;
     }
 
     private static async Task<Results<Created<OperatorResponse>, ProblemHttpResult>> CreateOperatorAsync(HttpContext context, OperatorService service)

@@ -12,20 +12,46 @@ namespace SmartECoupon.WebHost.Api;
 /// <summary>A tenant's settings, code jobs, exports and imports, and audit log.</summary>
 internal static class TenantDataEndpoints
 {
-    public static void Map(RouteGroupBuilder api)
+    /// <summary>The tenant's settings (the theme).</summary>
+    public static RouteGroupBuilder MapSettingsApi(this RouteGroupBuilder api)
     {
         var settings = api.MapGroup("/settings").RequireAuthorization(ApiPolicies.Admin).WithTags("Settings");
         settings.MapGet("/theme", GetThemeAsync).WithSummary("The colours of the tenant's coupon pages.");
         settings.MapPut("/theme", PutThemeAsync).Accepts<ThemeRequest>("application/json").WithSummary("Sets the colours of the coupon pages; text under 4.5:1 contrast is refused (low_contrast).");
+        return settings;
+    }
 
-        api.MapGet("/jobs/{id}", GetJobAsync).RequireAuthorization(ApiPolicies.Admin).WithTags("Coupons").WithSummary("The progress of a code-generation job.");
+    /// <summary>Code-generation jobs.</summary>
+    public static RouteGroupBuilder MapJobsApi(this RouteGroupBuilder api)
+    {
+        var jobs = api.MapGroup("/jobs").RequireAuthorization(ApiPolicies.Admin).WithTags("Coupons");
+        jobs.MapGet("/{id}", GetJobAsync).WithSummary("The progress of a code-generation job.");
+        return jobs;
+    }
 
+    /// <summary>CSV exports of every dataset, and the zip bundle.</summary>
+    public static RouteGroupBuilder MapExportsApi(this RouteGroupBuilder api)
+    {
         var exports = api.MapGroup("/exports").RequireAuthorization(ApiPolicies.Admin).WithTags("Portability");
         exports.MapGet("/all.zip", ExportBundleAsync).WithSummary("Every dataset as CSV, the coupon images and a manifest of row counts and SHA-256, as one zip.");
         exports.MapGet("/{file}", ExportAsync).WithSummary("One dataset as CSV (coupons, tickets, codes, redemptions, stores, members, settings, audit-log), UTF-8 with BOM or Shift_JIS.");
-        api.MapPost("/imports/coupons", ImportCouponsAsync).RequireAuthorization(ApiPolicies.Admin).WithTags("Portability").WithSummary("Imports coupons from the export's own CSV format, all or nothing.");
+        return exports;
+    }
 
-        api.MapGet("/audit-log", ListAuditAsync).RequireAuthorization(ApiPolicies.Admin).WithTags("Audit").WithSummary("The tenant's audit entries: who did what, when.");
+    /// <summary>The coupon import.</summary>
+    public static RouteGroupBuilder MapImportsApi(this RouteGroupBuilder api)
+    {
+        var imports = api.MapGroup("/imports").RequireAuthorization(ApiPolicies.Admin).WithTags("Portability");
+        imports.MapPost("/coupons", ImportCouponsAsync).WithSummary("Imports coupons from the export's own CSV format, all or nothing.");
+        return imports;
+    }
+
+    /// <summary>The tenant's audit log.</summary>
+    public static RouteGroupBuilder MapAuditLogApi(this RouteGroupBuilder api)
+    {
+        var auditLog = api.MapGroup("/audit-log").RequireAuthorization(ApiPolicies.Admin).WithTags("Audit");
+        auditLog.MapGet("/", ListAuditAsync).WithSummary("The tenant's audit entries: who did what, when.");
+        return auditLog;
     }
 
     private static async Task<Ok<ThemeResponse>> GetThemeAsync(HttpContext context, ThemeService themes) =>
