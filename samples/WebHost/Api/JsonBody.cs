@@ -57,11 +57,10 @@ internal sealed class JsonBody : IDisposable
     /// <summary>Every property of <paramref name="element"/> that <paramref name="type"/> does not have, by path; nested objects too.</summary>
     private static void FindUnknownFields(JsonElement element, JsonTypeInfo type, string prefix, List<ValidationError> unknown)
     {
-        var known = type.Properties.ToDictionary(p => p.Name, StringComparer.Ordinal);
         foreach (var property in element.EnumerateObject())
         {
             var path = prefix + property.Name;
-            if (!known.TryGetValue(property.Name, out var info))
+            if (type.Properties.FirstOrDefault(p => string.Equals(p.Name, property.Name, StringComparison.Ordinal)) is not { } info)
             {
                 unknown.Add(FieldErrors.UnknownField(path));
             }

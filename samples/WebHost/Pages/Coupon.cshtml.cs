@@ -67,19 +67,17 @@ internal sealed class CouponPageModel(
         {
             return NotFoundPage();
         }
-        {
-            var request = RedemptionRequest.ForTicketToken(Token, string.IsNullOrEmpty(storeId) ? null : storeId);
-            var body = Encoding.UTF8.GetBytes($$"""{"storeId":{{(request.StoreId is null ? "null" : "\"" + request.StoreId + "\"")}},"ticketToken":"{{Token}}"}""");
-            var fingerprint = RequestFingerprint.Compute("POST", "/c/" + Token, body);
-            static StoredResponse Render(RedemptionOutcome outcome) => new(outcome.Kind == RedemptionOutcomeKind.Redeemed ? 201 : 409, "text/plain",
-                outcome.Kind == RedemptionOutcomeKind.Redeemed ? "ok" : outcome.Refusal?.ToCode() ?? "not_found");
-            var result = await redemptions.RedeemAsync(request, Actor.Page, RedemptionChannel.Page, new IdempotentRequest(key, fingerprint, Render), HttpContext.RequestAborted);
-            // A cancelled tenant's coupon cannot be used: the library refuses the write, and the page says it is not active.
-            var code = !result.Succeeded ? RedemptionRefusals.ToCode(result.Failure.Code == FailureCodes.TenantCancelled ? RedemptionRefusal.CouponNotActive : RedemptionRefusal.StoreNotAllowed)
-                : result.Value.Response?.Body ?? (result.Value.Decision == IdempotencyDecision.InFlight ? null : "ok");
-            // After a post, a redirect: a reload shows the page, it does not confirm again.
-            return RedirectToPage(new { token = Token, r = code });
-        }
+        var request = RedemptionRequest.ForTicketToken(Token, string.IsNullOrEmpty(storeId) ? null : storeId);
+        var body = Encoding.UTF8.GetBytes($$"""{"storeId":{{(request.StoreId is null ? "null" : "\"" + request.StoreId + "\"")}},"ticketToken":"{{Token}}"}""");
+        var fingerprint = RequestFingerprint.Compute("POST", "/c/" + Token, body);
+        static StoredResponse Render(RedemptionOutcome outcome) => new(outcome.Kind == RedemptionOutcomeKind.Redeemed ? 201 : 409, "text/plain",
+            outcome.Kind == RedemptionOutcomeKind.Redeemed ? "ok" : outcome.Refusal?.ToCode() ?? "not_found");
+        var result = await redemptions.RedeemAsync(request, Actor.Page, RedemptionChannel.Page, new IdempotentRequest(key, fingerprint, Render), HttpContext.RequestAborted);
+        // A cancelled tenant's coupon cannot be used: the library refuses the write, and the page says it is not active.
+        var code = !result.Succeeded ? RedemptionRefusals.ToCode(result.Failure.Code == FailureCodes.TenantCancelled ? RedemptionRefusal.CouponNotActive : RedemptionRefusal.StoreNotAllowed)
+            : result.Value.Response?.Body ?? (result.Value.Decision == IdempotencyDecision.InFlight ? null : "ok");
+        // After a post, a redirect: a reload shows the page, it does not confirm again.
+        return RedirectToPage(new { token = Token, r = code });
     }
 
     private PageResult NotFoundPage()
@@ -97,54 +95,52 @@ internal sealed class CouponPageModel(
         }
         var zone = session.TimeZone;
         var now = time.GetUtcNow();
+        var ticket = await coupons.FindTicketByTokenAsync(Token, HttpContext.RequestAborted);
+        var coupon = ticket is null ? null : await coupons.FindAsync(ticket.CouponId, HttpContext.RequestAborted);
+        if (ticket is null || coupon is null)
         {
-            var ticket = await coupons.FindTicketByTokenAsync(Token, HttpContext.RequestAborted);
-            var coupon = ticket is null ? null : await coupons.FindAsync(ticket.CouponId, HttpContext.RequestAborted);
-            if (ticket is null || coupon is null)
-            {
-                return null;
-            }
-            var allowedStores = new List<(string Id, string Name)>();
-            foreach (var id in coupon.StoreIds)
-            {
-                if (await stores.FindAsync(id, HttpContext.RequestAborted) is { } store)
-                {
-                    allowedStores.Add((store.Id, store.Name));
-                }
-            }
-            var check = await redemptions.ValidateAsync(RedemptionRequest.ForTicketToken(Token, allowedStores.FirstOrDefault().Id), HttpContext.RequestAborted);
-            var usesLeft = ticket.UsesLeft(coupon.PerUserLimit);
-            var lastUse = usesLeft == 0 ? await redemptions.FindLastUseAsync(ticket.Id, HttpContext.RequestAborted) : null;
-            var refusal = check.Succeeded ? check.Value.Refusal : RedemptionRefusal.CouponNotActive;
-            if (session.AcceptsWrites != true)
-            {
-                refusal ??= RedemptionRefusal.CouponNotActive;
-            }
-            var (state, label, detail) = usesLeft == 0
-                ? ("used", "使用済み", lastUse is null ? null : $"{Japanese(lastUse.RedeemedAt, zone)}に使用しました。")
-                : refusal is { } r && r != RedemptionRefusal.TicketAlreadyUsed
-                    ? ("unavailable", "ご利用いただけません", r.MessageOf().Japanese)
-                    : ("unused", "未使用", usesLeft is > 1 ? $"あと{usesLeft}回使えます。" : null);
-            var notices = (await maintenance.ListCurrentAsync(HttpContext.RequestAborted))
-                .Where(n => n.IsDueWithin(now, TimeSpan.FromDays(7)))
-                .Select(n => new NoticeView(n.Title, $"{Japanese(n.StartsAt, zone)} ～ {Japanese(n.EndsAt, zone)}", n.Emergency, n.Reason))
-                .ToList();
-            return new CouponView(
-                coupon.Title,
-                coupon.Benefit,
-                coupon.Description,
-                coupon.ImageContentType is null ? null : $"/images/{coupon.Id}?v={coupon.Version}",
-                Validity(coupon, zone),
-                state,
-                label,
-                detail,
-                ticket.Code,
-                QrSvg(ticket.Code),
-                await themes.GetAsync(HttpContext.RequestAborted),
-                notices,
-                state == "unused",
-                allowedStores);
+            return null;
         }
+        var allowedStores = new List<(string Id, string Name)>();
+        foreach (var id in coupon.StoreIds)
+        {
+            if (await stores.FindAsync(id, HttpContext.RequestAborted) is { } store)
+            {
+                allowedStores.Add((store.Id, store.Name));
+            }
+        }
+        var check = await redemptions.ValidateAsync(RedemptionRequest.ForTicketToken(Token, allowedStores.FirstOrDefault().Id), HttpContext.RequestAborted);
+        var usesLeft = ticket.UsesLeft(coupon.PerUserLimit);
+        var lastUse = usesLeft == 0 ? await redemptions.FindLastUseAsync(ticket.Id, HttpContext.RequestAborted) : null;
+        var refusal = check.Succeeded ? check.Value.Refusal : RedemptionRefusal.CouponNotActive;
+        if (session.AcceptsWrites != true)
+        {
+            refusal ??= RedemptionRefusal.CouponNotActive;
+        }
+        var (state, label, detail) = usesLeft == 0
+            ? ("used", "使用済み", lastUse is null ? null : $"{Japanese(lastUse.RedeemedAt, zone)}に使用しました。")
+            : refusal is { } r && r != RedemptionRefusal.TicketAlreadyUsed
+                ? ("unavailable", "ご利用いただけません", r.MessageOf().Japanese)
+                : ("unused", "未使用", usesLeft is > 1 ? $"あと{usesLeft}回使えます。" : null);
+        var notices = (await maintenance.ListCurrentAsync(HttpContext.RequestAborted))
+            .Where(n => n.IsDueWithin(now, TimeSpan.FromDays(7)))
+            .Select(n => new NoticeView(n.Title, $"{Japanese(n.StartsAt, zone)} ～ {Japanese(n.EndsAt, zone)}", n.Emergency, n.Reason))
+            .ToList();
+        return new CouponView(
+            coupon.Title,
+            coupon.Benefit,
+            coupon.Description,
+            coupon.ImageContentType is null ? null : $"/images/{coupon.Id}?v={coupon.Version}",
+            Validity(coupon, zone),
+            state,
+            label,
+            detail,
+            ticket.Code,
+            QrSvg(ticket.Code),
+            await themes.GetAsync(HttpContext.RequestAborted),
+            notices,
+            state == "unused",
+            allowedStores);
     }
 
     private static string Validity(Coupon coupon, TimeZoneInfo zone) => (coupon.ValidFrom, coupon.ValidUntil) switch

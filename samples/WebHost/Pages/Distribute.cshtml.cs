@@ -19,20 +19,18 @@ internal sealed class DistributePageModel(CouponService coupons) : PageModel
 
     public async Task<IActionResult> OnGetAsync(string couponId)
     {
-        // The session was resolved from the coupon id by the library; a cancelled tenant's coupons hand out nothing.
-        if (HttpContext.Features.Get<TenantSession>() is not { Source: TenantSessionSource.CouponHandle, AcceptsWrites: true })
+        // The session was resolved from the coupon id by the library, which also refuses a cancelled tenant's new ticket.
+        if (HttpContext.Features.Get<TenantSession>() is not { Source: TenantSessionSource.CouponHandle })
         {
             return Unavailable();
         }
+        var coupon = await coupons.FindAsync(couponId, HttpContext.RequestAborted);
+        if (coupon is not { Status: CouponStatus.Published })
         {
-            var coupon = await coupons.FindAsync(couponId, HttpContext.RequestAborted);
-            if (coupon is not { Status: CouponStatus.Published })
-            {
-                return Unavailable();
-            }
-            var issued = await coupons.IssueTicketAsync(couponId, "v-" + Visitor(), Actor.Page, HttpContext.RequestAborted);
-            return issued.Succeeded ? Redirect("/c/" + issued.Value.Ticket.Token) : Unavailable();
+            return Unavailable();
         }
+        var issued = await coupons.IssueTicketAsync(couponId, "v-" + Visitor(), Actor.Page, HttpContext.RequestAborted);
+        return issued.Succeeded ? Redirect("/c/" + issued.Value.Ticket.Token) : Unavailable();
     }
 
     private PageResult Unavailable()

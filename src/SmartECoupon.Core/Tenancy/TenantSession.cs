@@ -75,7 +75,7 @@ public sealed class TenantSession
 
     /// <summary>A session for <paramref name="tenant"/> read now, acting as <paramref name="actor"/>.</summary>
     internal static TenantSession For(TenantSessionSource source, Tenant tenant, Actor actor, PrincipalRole? role, string displayName, DateTimeOffset now) =>
-        new(source, tenant, null, actor, role, displayName, tenant.AcceptsWritesOn(TenantTimeZones.DateIn(now, TenantTimeZones.Find(tenant.TimeZoneId))));
+        new(source, tenant, null, actor, role, displayName, tenant.AcceptsWritesAt(now));
 
     /// <summary>An operator's session: no tenant.</summary>
     internal static TenantSession ForOperator(string operatorId, string displayName) =>

@@ -162,13 +162,17 @@ public sealed class TenantWriteGate(ITenantContext tenantContext, [FromKeyedServ
     public async ValueTask<bool> AcceptsWritesAsync(string tenantId, CancellationToken cancellationToken = default)
     {
         var tenant = await tenants.FindAsync(tenantId, cancellationToken).ConfigureAwait(false);
-        return tenant is not null && tenant.AcceptsWritesOn(TenantTimeZones.DateIn(time.GetUtcNow(), TenantTimeZones.Find(tenant.TimeZoneId)));
+        return tenant is not null && tenant.AcceptsWritesAt(time.GetUtcNow());
     }
 }
 
 /// <summary>The current session's tenant, in one place for every service that needs its plan or time zone.</summary>
 internal static class CurrentTenant
 {
+    /// <summary>Whether <paramref name="tenant"/> accepts writes at <paramref name="now"/>, the date read in the tenant's own zone.</summary>
+    public static bool AcceptsWritesAt(this Tenant tenant, DateTimeOffset now) =>
+        tenant.AcceptsWritesOn(TenantTimeZones.DateIn(now, TenantTimeZones.Find(tenant.TimeZoneId)));
+
     /// <summary>
     /// The tenant of the current session: as the session read it, or read now for a scope begun by tenant id.
     /// </summary>
