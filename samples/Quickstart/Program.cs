@@ -33,4 +33,4 @@ var ticket = (await coupons.IssueTicketAsync(coupon.Id, "customer-1", admin)).Va
 var redemptions = provider.GetRequiredService<RedemptionService>();
 var first = await redemptions.RedeemAsync(RedemptionRequest.ForCode(ticket.Code.ToLowerInvariant()), admin, RedemptionChannel.Api);
 var second = await redemptions.RedeemAsync(RedemptionRequest.ForCode(ticket.Code), admin, RedemptionChannel.Api);
-Console.WriteLine($"ticket {ticket.Code}: first use {first.Value!.Outcome!.Kind}, second use {second.Value!.Outcome!.Refusal?.ToCode()}");
+Console.WriteLine($"ticket {ticket.Code}: first use {(first.Succeeded ? "redeemed" : first.Failure.Code)}, second use {second.Failure?.Code}");

@@ -257,9 +257,9 @@ internal sealed class ApiExceptionHandler(ILogger<ApiExceptionHandler> logger) :
         var problem = exception switch
         {
             BadHttpRequestException { StatusCode: StatusCodes.Status413PayloadTooLarge } => ApiProblem.Create(context, StatusCodes.Status413PayloadTooLarge,
-                ApiProblem.PayloadTooLarge, new LocalizedMessage("リクエストが大きすぎます。", "The request body is too large.")),
+                FailureCodes.PayloadTooLarge, new LocalizedMessage("リクエストが大きすぎます。", "The request body is too large.")),
             BadHttpRequestException => ApiProblem.Malformed(context, "リクエストを読み取れません。", "The request could not be read."),
-            _ => ApiProblem.Create(context, StatusCodes.Status500InternalServerError, ApiProblem.InternalError,
+            _ => ApiProblem.Create(context, StatusCodes.Status500InternalServerError, FailureCodes.InternalError,
                 new LocalizedMessage("サーバーで問題が起きました。", "Something went wrong on the server.")),
         };
         if (problem.StatusCode >= 500)

@@ -53,7 +53,7 @@ public abstract class CouponConformance(IStorageHarness harness) : ConformanceTe
         {
             var duplicate = await Get<CouponService>().CreateAsync(new CouponDraft { Title = "t", Benefit = "b", SharedCode = "ｗｅｌｃｏｍｅ－１０" }, tenant.Admin);
             Assert.Equal(FailureCodes.ValidationFailed, duplicate.Failure?.Code);
-            Assert.Equal(("sharedCode", ValidationCodes.AlreadyExists), (duplicate.Failure!.Errors[0].Field, duplicate.Failure.Errors[0].Code));
+            Assert.Equal(("sharedCode", FailureCodes.AlreadyExists), (duplicate.Failure!.Errors[0].Field, duplicate.Failure.Errors[0].Code));
         }
         // Another tenant may use the same shared code.
         await PublishedCouponAsync(other, sharedCode: "welcome10");
@@ -72,7 +72,7 @@ public abstract class CouponConformance(IStorageHarness harness) : ConformanceTe
                 StoreIds = [EntityIds.New(EntityIds.StorePrefix, DateTimeOffset.UtcNow)],
             }, tenant.Admin);
 
-            Assert.Equal(("storeIds", ValidationCodes.NotFound), (result.Failure!.Errors[0].Field, result.Failure.Errors[0].Code));
+            Assert.Equal(("storeIds", FailureCodes.NotFound), (result.Failure!.Errors[0].Field, result.Failure.Errors[0].Code));
         }
     }
 
@@ -93,7 +93,7 @@ public abstract class CouponConformance(IStorageHarness harness) : ConformanceTe
             Assert.Equal(("新タイトル", 4, coupon.Version + 1, 4), (changed.Value.Title, changed.Value.TotalLimit, changed.Value.Version, changed.Value.RedeemedCount));
 
             var tooLow = await service.UpdateAsync(coupon.Id, d => d with { TotalLimit = 3 }, tenant.Admin);
-            Assert.Equal(("totalLimit", ValidationCodes.OutOfRange), (tooLow.Failure!.Errors[0].Field, tooLow.Failure.Errors[0].Code));
+            Assert.Equal(("totalLimit", FailureCodes.OutOfRange), (tooLow.Failure!.Errors[0].Field, tooLow.Failure.Errors[0].Code));
 
             Assert.True((await service.ArchiveAsync(coupon.Id, tenant.Admin)).Succeeded);
             Assert.Equal(FailureCodes.InvalidStatusTransition, (await service.UpdateAsync(coupon.Id, d => d with { Title = "x" }, tenant.Admin)).Failure?.Code);
@@ -197,7 +197,7 @@ public abstract class CouponConformance(IStorageHarness harness) : ConformanceTe
             Assert.Equal((first.Id, "visitor-42", false), (fullWidth.Value!.Ticket.Id, fullWidth.Value.Ticket.UserKey, fullWidth.Value.Created));
             var kana = await Get<CouponService>().IssueTicketAsync(coupon.Id, "やまだ", tenant.Admin);
             var error = Assert.Single(kana.Failure!.Errors);
-            Assert.Equal(("userKey", ValidationCodes.InvalidCharacters), (error.Field, error.Code));
+            Assert.Equal(("userKey", FailureCodes.InvalidCharacters), (error.Field, error.Code));
         }
     }
 

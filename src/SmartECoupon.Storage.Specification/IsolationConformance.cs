@@ -27,7 +27,7 @@ public abstract class IsolationConformance(IStorageHarness harness) : Conformanc
         var coupon = await PublishedCouponAsync(a, totalLimit: 10, sharedCode: "ISOLATE1", storeIds: [store.Id]);
         var ticket = await TicketAsync(a, coupon.Id, "a-user");
         var code = await OneTimeCodeAsync(a, coupon.Id, 5);
-        var redemption = (await RedeemAsync(a, RedemptionRequest.ForTicketToken(ticket.Token, store.Id))).Redemption!;
+        var redemption = (await RedeemAsync(a, RedemptionRequest.ForTicketToken(ticket.Token, store.Id))).Value!;
         return new TenantAData(a, coupon, ticket, code, redemption, staff, store);
     }
 
@@ -101,8 +101,8 @@ public abstract class IsolationConformance(IStorageHarness harness) : Conformanc
                 RedemptionRequest.ForSharedCode("ISOLATE1", "b-user"),
             })
             {
-                Assert.Equal(RedemptionOutcomeKind.NotFound, (await redemptions.RedeemAsync(request, b.Admin, RedemptionChannel.Api)).Value!.Outcome!.Kind);
-                Assert.False((await redemptions.ValidateAsync(request)).Value!.Found);
+                Assert.Equal(FailureCodes.NotFound, (await redemptions.RedeemAsync(request, b.Admin, RedemptionChannel.Api)).Failure?.Code);
+                Assert.Equal(FailureCodes.NotFound, (await redemptions.ValidateAsync(request)).Failure?.Code);
             }
             // A's store id is unknown in B as well.
             Assert.Equal("storeId", (await redemptions.RedeemAsync(RedemptionRequest.ForSharedCode("X", "u", a.Store.Id), b.Admin, RedemptionChannel.Api)).Failure!.Errors[0].Field);

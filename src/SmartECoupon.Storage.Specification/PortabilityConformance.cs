@@ -160,7 +160,7 @@ public abstract class PortabilityConformance(IStorageHarness harness) : Conforma
             Assert.False(failed.Succeeded);
             Assert.Equal(FailureCodes.Unencodable, failed.Failure.Code);
             var error = Assert.Single(failed.Failure.Errors);
-            Assert.Equal(("stores", 2L, "name", ValidationCodes.Unencodable), (error.Location!.Dataset, error.Location.Row!.Value, error.Location.Column, error.Code));
+            Assert.Equal(("stores", 2L, "name", FailureCodes.Unencodable), (error.Location!.Dataset, error.Location.Row!.Value, error.Location.Column, error.Code));
             Assert.Equal(["𠮷 (U+20BB7)"], error.OffendingCharacters);
 
             var bundle = await Get<TenantDataExporter>().ExportBundleAsync(new CsvExportOptions { Encoding = CsvExportEncoding.ShiftJis });
@@ -243,7 +243,7 @@ public abstract class PortabilityConformance(IStorageHarness harness) : Conforma
             var result = await Get<CouponCsvImporter>().ImportAsync(Utf8(csv), tenant.Admin);
 
             Assert.Equal(FailureCodes.InvalidCsv, result.Failure?.Code);
-            Assert.Equal([(3L, "storeIds", ValidationCodes.NotFound), (4L, "sharedCode", ValidationCodes.AlreadyExists)],
+            Assert.Equal([(3L, "storeIds", FailureCodes.NotFound), (4L, "sharedCode", FailureCodes.AlreadyExists)],
                 result.Failure!.Errors.Select(e => (e.Location!.Line!.Value, e.Location.Column!, e.Code)));
             Assert.Single((await Get<CouponService>().ListAsync(new PageRequest(10))).Items);
         }

@@ -29,8 +29,8 @@ public abstract class RaceConformance(IStorageHarness harness) : ConformanceTest
 
             var outcomes = await RaceAsync(500, Workers, i => RedeemAsync(tenant, RedemptionRequest.ForTicketToken(tickets[i].Token)));
 
-            Assert.Equal(100, outcomes.Count(o => o.Kind == RedemptionOutcomeKind.Redeemed));
-            Assert.All(outcomes.Where(o => o.Kind != RedemptionOutcomeKind.Redeemed), o => Assert.Equal(RedemptionRefusal.TotalLimitReached, o.Refusal));
+            Assert.Equal(100, outcomes.Count(o => o.Succeeded));
+            Assert.All(outcomes.Where(o => !o.Succeeded), o => Assert.Equal(FailureCodes.TotalLimitReached, o.Failure?.Code));
             var rows = await CountAsync(StoredRows.LiveRedemptions, tenant, coupon.Id);
             Assert.Equal(100, rows);
             using (In(tenant))
@@ -50,8 +50,8 @@ public abstract class RaceConformance(IStorageHarness harness) : ConformanceTest
         // By shared code: the user's ticket is issued by the first use, racing with the others.
         var outcomes = await RaceAsync(50, Workers, _ => RedeemAsync(tenant, RedemptionRequest.ForSharedCode("RACE2", "the-same-user")));
 
-        Assert.Equal(2, outcomes.Count(o => o.Kind == RedemptionOutcomeKind.Redeemed));
-        Assert.All(outcomes.Where(o => o.Kind != RedemptionOutcomeKind.Redeemed), o => Assert.Equal(RedemptionRefusal.PerUserLimitReached, o.Refusal));
+        Assert.Equal(2, outcomes.Count(o => o.Succeeded));
+        Assert.All(outcomes.Where(o => !o.Succeeded), o => Assert.Equal(FailureCodes.PerUserLimitReached, o.Failure?.Code));
         var rows = await CountAsync(StoredRows.LiveRedemptions, tenant, coupon.Id);
         Assert.Equal(2, rows);
         Assert.Equal(1, await CountAsync(StoredRows.Tickets, tenant, coupon.Id));
@@ -67,8 +67,8 @@ public abstract class RaceConformance(IStorageHarness harness) : ConformanceTest
 
         var outcomes = await RaceAsync(50, Workers, _ => RedeemAsync(tenant, RedemptionRequest.ForTicketToken(ticket.Token)));
 
-        Assert.Equal(2, outcomes.Count(o => o.Kind == RedemptionOutcomeKind.Redeemed));
-        Assert.All(outcomes.Where(o => o.Kind != RedemptionOutcomeKind.Redeemed), o => Assert.Equal(RedemptionRefusal.TicketAlreadyUsed, o.Refusal));
+        Assert.Equal(2, outcomes.Count(o => o.Succeeded));
+        Assert.All(outcomes.Where(o => !o.Succeeded), o => Assert.Equal(FailureCodes.TicketAlreadyUsed, o.Failure?.Code));
         Assert.Equal(2, await CountAsync(StoredRows.LiveRedemptions, tenant, coupon.Id));
     }
 
@@ -81,8 +81,8 @@ public abstract class RaceConformance(IStorageHarness harness) : ConformanceTest
 
         var outcomes = await RaceAsync(50, Workers, _ => RedeemAsync(tenant, RedemptionRequest.ForCode(code)));
 
-        Assert.Single(outcomes, o => o.Kind == RedemptionOutcomeKind.Redeemed);
-        Assert.All(outcomes.Where(o => o.Kind != RedemptionOutcomeKind.Redeemed), o => Assert.Equal(RedemptionRefusal.TicketAlreadyUsed, o.Refusal));
+        Assert.Single(outcomes, o => o.Succeeded);
+        Assert.All(outcomes.Where(o => !o.Succeeded), o => Assert.Equal(FailureCodes.TicketAlreadyUsed, o.Failure?.Code));
         var rows = await CountAsync(StoredRows.LiveRedemptions, tenant, coupon.Id);
         Assert.Equal(1, rows);
         Report($"{Harness.Name}: one one-time code, 50 requests: {rows} redemption row");
@@ -99,7 +99,7 @@ public abstract class RaceConformance(IStorageHarness harness) : ConformanceTest
         {
             using (In(tenant))
             {
-                return (await Get<RedemptionService>().RedeemAsync(RedemptionRequest.ForSharedCode("IDEMRACE", "u"), tenant.Admin, RedemptionChannel.Api, idempotent)).Value!;
+                return TestIdempotency.Attempt(await Get<RedemptionService>().RedeemIdempotentlyAsync(RedemptionRequest.ForSharedCode("IDEMRACE", "u"), tenant.Admin, RedemptionChannel.Api, idempotent));
             }
         });
         // Those that arrived after the first finished were answered from the store; ask once more, as a client would.
@@ -107,16 +107,16 @@ public abstract class RaceConformance(IStorageHarness harness) : ConformanceTest
         {
             using (In(tenant))
             {
-                return (await Get<RedemptionService>().RedeemAsync(RedemptionRequest.ForSharedCode("IDEMRACE", "u"), tenant.Admin, RedemptionChannel.Api, idempotent)).Value!;
+                return TestIdempotency.Attempt(await Get<RedemptionService>().RedeemIdempotentlyAsync(RedemptionRequest.ForSharedCode("IDEMRACE", "u"), tenant.Admin, RedemptionChannel.Api, idempotent));
             }
         });
 
         var ran = Assert.Single(results, r => r.Decision == IdempotencyDecision.Proceed);
-        Assert.Equal(RedemptionOutcomeKind.Redeemed, ran.Outcome!.Kind);
+        Assert.Equal(IdempotentAnswer.Succeeded, ran.Answer!.OutcomeCode);
         // A redemption takes no claim: its answer commits with it, so a duplicate that raced it waits for that commit
         // and replays the answer; none is ever told "in flight".
         Assert.All(results.Where(r => r.Decision != IdempotencyDecision.Proceed), r => Assert.Equal(IdempotencyDecision.Replay, r.Decision));
-        Assert.All(results.Where(r => r.Decision == IdempotencyDecision.Replay).Concat(late), r => Assert.Equal(ran.Response, r.Response));
+        Assert.All(results.Where(r => r.Decision == IdempotencyDecision.Replay).Concat(late), r => Assert.Equal(ran.Answer, r.Answer));
         var rows = await CountAsync(StoredRows.Redemptions, tenant, coupon.Id);
         Assert.Equal(1, rows);
         Report($"{Harness.Name}: 50 requests with one idempotency key: {rows} redemption row, {results.Count(r => r.Decision == IdempotencyDecision.InFlight)} told in flight, {results.Count(r => r.Decision == IdempotencyDecision.Replay)} replayed");
@@ -130,7 +130,7 @@ public abstract class RaceConformance(IStorageHarness harness) : ConformanceTest
         var first = new List<Redemption>();
         for (var i = 0; i < 20; i++)
         {
-            first.Add((await RedeemAsync(tenant, RedemptionRequest.ForSharedCode("VOIDRACE", $"u{i}"))).Redemption!);
+            first.Add((await RedeemAsync(tenant, RedemptionRequest.ForSharedCode("VOIDRACE", $"u{i}"))).Value!);
         }
 
         // 10 redemptions voided, each by two racing voids, among 40 new redemption attempts.
@@ -149,7 +149,7 @@ public abstract class RaceConformance(IStorageHarness harness) : ConformanceTest
                         Interlocked.Increment(ref voidsDone);
                     }
                 }
-                else if ((await Get<RedemptionService>().RedeemAsync(RedemptionRequest.ForSharedCode("VOIDRACE", arg), tenant.Admin, RedemptionChannel.Api)).Value!.Outcome!.Kind == RedemptionOutcomeKind.Redeemed)
+                else if ((await Get<RedemptionService>().RedeemAsync(RedemptionRequest.ForSharedCode("VOIDRACE", arg), tenant.Admin, RedemptionChannel.Api)).Succeeded)
                 {
                     Interlocked.Increment(ref redeemed);
                 }

@@ -22,10 +22,10 @@ public abstract class RedemptionConformance(IStorageHarness harness) : Conforman
         var byCode = await RedeemAsync(tenant, RedemptionRequest.ForCode(typed));
         var third = await RedeemAsync(tenant, RedemptionRequest.ForCode(ticket.Code));
 
-        Assert.Equal(RedemptionOutcomeKind.Redeemed, byToken.Kind);
-        Assert.Equal(RedemptionOutcomeKind.Redeemed, byCode.Kind);
-        Assert.Equal(RedemptionRefusal.TicketAlreadyUsed, third.Refusal);
-        var redemption = byToken.Redemption!;
+        Assert.True(byToken.Succeeded);
+        Assert.True(byCode.Succeeded);
+        Assert.Equal(FailureCodes.TicketAlreadyUsed, third.Failure?.Code);
+        var redemption = byToken.Value!;
         Assert.Equal((coupon.Id, ticket.Id, "user-1", RedemptionChannel.Api, tenant.Admin.Id), (redemption.CouponId, redemption.TicketId, redemption.UserKey, redemption.Channel, redemption.RedeemedBy));
         using (In(tenant))
         {
@@ -46,9 +46,9 @@ public abstract class RedemptionConformance(IStorageHarness harness) : Conforman
         var first = await RedeemAsync(tenant, RedemptionRequest.ForCode(code.ToLowerInvariant()));
         var second = await RedeemAsync(tenant, RedemptionRequest.ForCode(code));
 
-        Assert.Equal(RedemptionOutcomeKind.Redeemed, first.Kind);
-        Assert.Equal((code, (string?)null, (string?)null), (first.Redemption!.OneTimeCode, first.Redemption.UserKey, first.Redemption.TicketId));
-        Assert.Equal(RedemptionRefusal.TicketAlreadyUsed, second.Refusal);
+        Assert.True(first.Succeeded);
+        Assert.Equal((code, (string?)null, (string?)null), (first.Value!.OneTimeCode, first.Value.UserKey, first.Value.TicketId));
+        Assert.Equal(FailureCodes.TicketAlreadyUsed, second.Failure?.Code);
     }
 
     [SkippableFact]
@@ -57,23 +57,23 @@ public abstract class RedemptionConformance(IStorageHarness harness) : Conforman
         var tenant = await NewTenantAsync();
         var coupon = await PublishedCouponAsync(tenant, perUserLimit: 2, sharedCode: "WELCOME10");
 
-        var outcomes = new List<RedemptionOutcome>();
+        var outcomes = new List<Result<Redemption>>();
         for (var i = 0; i < 3; i++)
         {
             outcomes.Add(await RedeemAsync(tenant, RedemptionRequest.ForSharedCode("ｗｅｌｃｏｍｅ１０", "member-7")));
         }
         var otherUser = await RedeemAsync(tenant, RedemptionRequest.ForSharedCode("welcome10", "member-8"));
 
-        Assert.Equal([RedemptionOutcomeKind.Redeemed, RedemptionOutcomeKind.Redeemed, RedemptionOutcomeKind.Refused], outcomes.Select(o => o.Kind));
-        Assert.Equal(RedemptionRefusal.PerUserLimitReached, outcomes[2].Refusal);
-        Assert.Equal(RedemptionOutcomeKind.Redeemed, otherUser.Kind);
+        Assert.Equal([true, true, false], outcomes.Select(o => o.Succeeded));
+        Assert.Equal(FailureCodes.PerUserLimitReached, outcomes[2].Failure?.Code);
+        Assert.True(otherUser.Succeeded);
         Assert.Equal(2, await CountAsync(StoredRows.Tickets, tenant, coupon.Id));
         using (In(tenant))
         {
             var ticket = await Get<ITicketRepository>().FindByUserAsync(coupon.Id, "member-7");
             Assert.Equal((2, TicketStatus.Used), (ticket!.UsedCount, ticket.StatusUnder(coupon.PerUserLimit)));
             // The user's ticket now refuses a use too: one count per user, whatever the channel.
-            Assert.Equal(RedemptionRefusal.TicketAlreadyUsed, (await Get<RedemptionService>().ValidateAsync(RedemptionRequest.ForTicketToken(ticket.Token))).Value!.Refusal);
+            Assert.Equal(FailureCodes.TicketAlreadyUsed, (await Get<RedemptionService>().ValidateAsync(RedemptionRequest.ForTicketToken(ticket.Token))).Failure?.Code);
         }
     }
 
@@ -92,7 +92,7 @@ public abstract class RedemptionConformance(IStorageHarness harness) : Conforman
             RedemptionRequest.ForSharedCode("UNKNOWN1", "u"),
         })
         {
-            Assert.Equal(RedemptionOutcomeKind.NotFound, (await RedeemAsync(tenant, request)).Kind);
+            Assert.Equal(FailureCodes.NotFound, (await RedeemAsync(tenant, request)).Failure?.Code);
         }
         using (In(tenant))
         {
@@ -120,21 +120,21 @@ public abstract class RedemptionConformance(IStorageHarness harness) : Conforman
         {
             await Get<CouponService>().PauseAsync(paused.Id, tenant.Admin);
         }
-        Assert.Equal(RedemptionRefusal.CouponNotActive, (await RedeemAsync(tenant, RedemptionRequest.ForSharedCode("PAUSED1", "u"))).Refusal);
+        Assert.Equal(FailureCodes.CouponNotActive, (await RedeemAsync(tenant, RedemptionRequest.ForSharedCode("PAUSED1", "u"))).Failure?.Code);
 
         await WindowedCouponAsync("FUTURE1", now.AddDays(1), null);
-        Assert.Equal(RedemptionRefusal.NotYetValid, (await RedeemAsync(tenant, RedemptionRequest.ForSharedCode("FUTURE1", "u"))).Refusal);
+        Assert.Equal(FailureCodes.NotYetValid, (await RedeemAsync(tenant, RedemptionRequest.ForSharedCode("FUTURE1", "u"))).Failure?.Code);
 
         await WindowedCouponAsync("PAST1", null, now.AddDays(-1));
-        Assert.Equal(RedemptionRefusal.Expired, (await RedeemAsync(tenant, RedemptionRequest.ForSharedCode("PAST1", "u"))).Refusal);
+        Assert.Equal(FailureCodes.Expired, (await RedeemAsync(tenant, RedemptionRequest.ForSharedCode("PAST1", "u"))).Failure?.Code);
 
         await PublishedCouponAsync(tenant, sharedCode: "STORE1", storeIds: [store.Id]);
-        Assert.Equal(RedemptionRefusal.StoreNotAllowed, (await RedeemAsync(tenant, RedemptionRequest.ForSharedCode("STORE1", "u"))).Refusal);
-        Assert.Equal(RedemptionOutcomeKind.Redeemed, (await RedeemAsync(tenant, RedemptionRequest.ForSharedCode("STORE1", "u", store.Id))).Kind);
+        Assert.Equal(FailureCodes.StoreNotAllowed, (await RedeemAsync(tenant, RedemptionRequest.ForSharedCode("STORE1", "u"))).Failure?.Code);
+        Assert.True((await RedeemAsync(tenant, RedemptionRequest.ForSharedCode("STORE1", "u", store.Id))).Succeeded);
 
         await PublishedCouponAsync(tenant, totalLimit: 1, sharedCode: "ONCE1");
-        Assert.Equal(RedemptionOutcomeKind.Redeemed, (await RedeemAsync(tenant, RedemptionRequest.ForSharedCode("ONCE1", "a"))).Kind);
-        Assert.Equal(RedemptionRefusal.TotalLimitReached, (await RedeemAsync(tenant, RedemptionRequest.ForSharedCode("ONCE1", "b"))).Refusal);
+        Assert.True((await RedeemAsync(tenant, RedemptionRequest.ForSharedCode("ONCE1", "a"))).Succeeded);
+        Assert.Equal(FailureCodes.TotalLimitReached, (await RedeemAsync(tenant, RedemptionRequest.ForSharedCode("ONCE1", "b"))).Failure?.Code);
 
         async Task WindowedCouponAsync(string shared, DateTimeOffset? from, DateTimeOffset? until)
         {
@@ -170,11 +170,11 @@ public abstract class RedemptionConformance(IStorageHarness harness) : Conforman
             }, tenant.Admin);
             await Get<CouponService>().PublishAsync(created.Value!.Id, tenant.Admin);
         }
-        Assert.Equal(RedemptionRefusal.NotYetValid, (await RedeemAsync(tenant, RedemptionRequest.ForSharedCode("SALE1", "u1"))).Refusal);
+        Assert.Equal(FailureCodes.NotYetValid, (await RedeemAsync(tenant, RedemptionRequest.ForSharedCode("SALE1", "u1"))).Failure?.Code);
         Harness.Time.Advance(TimeSpan.FromHours(1));
-        Assert.Equal(RedemptionOutcomeKind.Redeemed, (await RedeemAsync(tenant, RedemptionRequest.ForSharedCode("SALE1", "u2"))).Kind);
+        Assert.True((await RedeemAsync(tenant, RedemptionRequest.ForSharedCode("SALE1", "u2"))).Succeeded);
         Harness.Time.Advance(TimeSpan.FromHours(1));
-        Assert.Equal(RedemptionRefusal.Expired, (await RedeemAsync(tenant, RedemptionRequest.ForSharedCode("SALE1", "u3"))).Refusal);
+        Assert.Equal(FailureCodes.Expired, (await RedeemAsync(tenant, RedemptionRequest.ForSharedCode("SALE1", "u3"))).Failure?.Code);
     }
 
     [SkippableFact]
@@ -188,15 +188,15 @@ public abstract class RedemptionConformance(IStorageHarness harness) : Conforman
             var service = Get<RedemptionService>();
             for (var i = 0; i < 3; i++)
             {
-                Assert.True((await service.ValidateAsync(RedemptionRequest.ForTicketToken(ticket.Token))).Value!.IsRedeemable);
+                Assert.True((await service.ValidateAsync(RedemptionRequest.ForTicketToken(ticket.Token))).Succeeded);
             }
-            Assert.False((await service.ValidateAsync(RedemptionRequest.ForCode("NOPE"))).Value!.Found);
+            Assert.Equal(FailureCodes.NotFound, (await service.ValidateAsync(RedemptionRequest.ForCode("NOPE"))).Failure?.Code);
         }
         Assert.Equal(0, await CountAsync(StoredRows.Redemptions, tenant, coupon.Id));
         await RedeemAsync(tenant, RedemptionRequest.ForTicketToken(ticket.Token));
         using (In(tenant))
         {
-            Assert.Equal(RedemptionRefusal.TicketAlreadyUsed, (await Get<RedemptionService>().ValidateAsync(RedemptionRequest.ForTicketToken(ticket.Token))).Value!.Refusal);
+            Assert.Equal(FailureCodes.TicketAlreadyUsed, (await Get<RedemptionService>().ValidateAsync(RedemptionRequest.ForTicketToken(ticket.Token))).Failure?.Code);
         }
     }
 
@@ -206,7 +206,7 @@ public abstract class RedemptionConformance(IStorageHarness harness) : Conforman
         var tenant = await NewTenantAsync();
         var coupon = await PublishedCouponAsync(tenant, totalLimit: 1);
         var ticket = await TicketAsync(tenant, coupon.Id, "user-1");
-        var used = (await RedeemAsync(tenant, RedemptionRequest.ForTicketToken(ticket.Token))).Redemption!;
+        var used = (await RedeemAsync(tenant, RedemptionRequest.ForTicketToken(ticket.Token))).Value!;
 
         using (In(tenant))
         {
@@ -220,7 +220,7 @@ public abstract class RedemptionConformance(IStorageHarness harness) : Conforman
             Assert.Equal(0, (await Get<CouponService>().FindAsync(coupon.Id))!.RedeemedCount);
             Assert.Equal(0, (await Get<ITicketRepository>().FindAsync(ticket.Id))!.UsedCount);
         }
-        Assert.Equal(RedemptionOutcomeKind.Redeemed, (await RedeemAsync(tenant, RedemptionRequest.ForTicketToken(ticket.Token))).Kind);
+        Assert.True((await RedeemAsync(tenant, RedemptionRequest.ForTicketToken(ticket.Token))).Succeeded);
         Assert.Equal((1, 2), (await CountAsync(StoredRows.LiveRedemptions, tenant, coupon.Id), await CountAsync(StoredRows.Redemptions, tenant, coupon.Id)));
     }
 
@@ -230,12 +230,12 @@ public abstract class RedemptionConformance(IStorageHarness harness) : Conforman
         var tenant = await NewTenantAsync();
         var coupon = await PublishedCouponAsync(tenant);
         var code = await OneTimeCodeAsync(tenant, coupon.Id, 1);
-        var first = (await RedeemAsync(tenant, RedemptionRequest.ForCode(code))).Redemption!;
+        var first = (await RedeemAsync(tenant, RedemptionRequest.ForCode(code))).Value!;
         using (In(tenant))
         {
             Assert.True((await Get<RedemptionService>().VoidAsync(first.Id, tenant.Admin)).Succeeded);
         }
-        Assert.Equal(RedemptionOutcomeKind.Redeemed, (await RedeemAsync(tenant, RedemptionRequest.ForCode(code))).Kind);
+        Assert.True((await RedeemAsync(tenant, RedemptionRequest.ForCode(code))).Succeeded);
     }
 
     [SkippableFact]
@@ -250,11 +250,10 @@ public abstract class RedemptionConformance(IStorageHarness harness) : Conforman
         var retry = await RedeemIdempotentlyAsync(tenant, request, idempotent);
 
         Assert.Equal(IdempotencyDecision.Proceed, first.Decision);
-        Assert.Equal(RedemptionOutcomeKind.Redeemed, first.Outcome!.Kind);
+        Assert.Equal(IdempotentAnswer.Succeeded, first.Answer!.OutcomeCode);
         Assert.Equal(IdempotencyDecision.Replay, retry.Decision);
-        Assert.Null(retry.Outcome);
-        Assert.Equal(first.Response, retry.Response);
-        Assert.Contains(first.Outcome.Redemption!.Id, retry.Response!.Body, StringComparison.Ordinal);
+        Assert.Equal(first.Answer, retry.Answer);
+        Assert.Contains(await OnlyRedemptionIdAsync(tenant), retry.Answer!.Payload, StringComparison.Ordinal);
         Assert.Equal(1, await CountAsync(StoredRows.Redemptions, tenant, coupon.Id));
 
         var reused = await RedeemIdempotentlyAsync(tenant, RedemptionRequest.ForSharedCode("IDEM1", "user-2"), TestIdempotency.Request("key-1", """{"sharedCode":"IDEM1","userKey":"user-2"}"""));
@@ -274,10 +273,28 @@ public abstract class RedemptionConformance(IStorageHarness harness) : Conforman
         var missing = await RedeemIdempotentlyAsync(tenant, RedemptionRequest.ForCode("NOSUCHCODE"), TestIdempotency.Request("k-missing", "{}"));
         var missingAgain = await RedeemIdempotentlyAsync(tenant, RedemptionRequest.ForCode("NOSUCHCODE"), TestIdempotency.Request("k-missing", "{}"));
 
-        Assert.Equal(409, refused.Response!.StatusCode);
-        Assert.Equal((IdempotencyDecision.Replay, refused.Response), (replayed.Decision, replayed.Response));
-        Assert.Equal(404, missing.Response!.StatusCode);
-        Assert.Equal((IdempotencyDecision.Replay, missing.Response), (missingAgain.Decision, missingAgain.Response));
+        Assert.Equal(FailureCodes.TotalLimitReached, refused.Answer!.OutcomeCode);
+        Assert.Equal((IdempotencyDecision.Replay, refused.Answer), (replayed.Decision, replayed.Answer));
+        Assert.Equal(FailureCodes.NotFound, missing.Answer!.OutcomeCode);
+        Assert.Equal((IdempotencyDecision.Replay, missing.Answer), (missingAgain.Decision, missingAgain.Answer));
+    }
+
+    [SkippableFact]
+    public async Task A_request_that_was_not_acceptable_stores_nothing_and_its_key_runs_once_fixed()
+    {
+        var tenant = await NewTenantAsync();
+        var coupon = await PublishedCouponAsync(tenant, sharedCode: "FIX1");
+        var idempotent = TestIdempotency.Request("k-fix", "{}");
+        using (In(tenant))
+        {
+            var invalid = await Get<RedemptionService>().RedeemIdempotentlyAsync(new RedemptionRequest { SharedCode = "FIX1" }, tenant.Admin, RedemptionChannel.Api, idempotent);
+            Assert.Equal(FailureCodes.ValidationFailed, invalid.Failure?.Code);
+        }
+
+        var fixedRequest = await RedeemIdempotentlyAsync(tenant, RedemptionRequest.ForSharedCode("FIX1", "u"), idempotent);
+
+        Assert.Equal((IdempotencyDecision.Proceed, IdempotentAnswer.Succeeded), (fixedRequest.Decision, fixedRequest.Answer!.OutcomeCode));
+        Assert.Equal(1, await CountAsync(StoredRows.Redemptions, tenant, coupon.Id));
     }
 
     [SkippableFact]
@@ -293,7 +310,7 @@ public abstract class RedemptionConformance(IStorageHarness harness) : Conforman
         var inB = await RedeemIdempotentlyAsync(b, RedemptionRequest.ForSharedCode("SCOPE1", "u"), idempotent);
 
         Assert.Equal((IdempotencyDecision.Proceed, IdempotencyDecision.Proceed), (inA.Decision, inB.Decision));
-        Assert.NotEqual(inA.Response, inB.Response);
+        Assert.NotEqual(inA.Answer, inB.Answer);
     }
 
     [SkippableFact]
@@ -305,7 +322,12 @@ public abstract class RedemptionConformance(IStorageHarness harness) : Conforman
         using (In(tenant))
         {
             // A first request claimed the key and its process died before answering.
-            var claim = IdempotencyPolicy.Claim(tenant.Id, idempotent.Key, idempotent.Fingerprint, Harness.Time.GetUtcNow(), new IdempotencyOptions());
+            var now = Harness.Time.GetUtcNow();
+            var claim = new IdempotencyRecord
+            {
+                TenantId = tenant.Id, Key = idempotent.Key.Value, Fingerprint = idempotent.Fingerprint.Value, State = IdempotencyRecordState.InFlight,
+                CreatedAt = now, LockedUntil = now + new IdempotencyOptions().InFlightLease, ExpiresAt = now + TimeSpan.FromHours(24),
+            };
             Assert.True(await Get<IIdempotencyRepository>().TryAddAsync(claim));
         }
 
@@ -315,7 +337,7 @@ public abstract class RedemptionConformance(IStorageHarness harness) : Conforman
 
         Assert.Equal(IdempotencyDecision.InFlight, meanwhile.Decision);
         Assert.Equal(IdempotencyDecision.Proceed, afterLease.Decision);
-        Assert.Equal(RedemptionOutcomeKind.Redeemed, afterLease.Outcome!.Kind);
+        Assert.Equal(IdempotentAnswer.Succeeded, afterLease.Answer!.OutcomeCode);
         Assert.Equal(1, await CountAsync(StoredRows.Redemptions, tenant, coupon.Id));
     }
 
@@ -335,14 +357,21 @@ public abstract class RedemptionConformance(IStorageHarness harness) : Conforman
         Assert.Equal(2, await CountAsync(StoredRows.Redemptions, tenant, coupon.Id));
     }
 
-    /// <summary>Redeems with an idempotency key in the tenant.</summary>
-    protected async Task<RedeemResult> RedeemIdempotentlyAsync(TestTenant tenant, RedemptionRequest request, IdempotentRequest idempotent)
+    /// <summary>The identifier of the tenant's only redemption.</summary>
+    private async Task<string> OnlyRedemptionIdAsync(TestTenant tenant)
     {
         using (In(tenant))
         {
-            var result = await Get<RedemptionService>().RedeemAsync(request, tenant.Admin, RedemptionChannel.Api, idempotent);
-            Assert.True(result.Succeeded, result.Failure?.Code);
-            return result.Value;
+            return Assert.Single((await Get<RedemptionService>().ListAsync(new PageRequest(10))).Items).Id;
+        }
+    }
+
+    /// <summary>Redeems with an idempotency key in the tenant.</summary>
+    protected async Task<IdempotentAttempt> RedeemIdempotentlyAsync(TestTenant tenant, RedemptionRequest request, IdempotentRequest idempotent)
+    {
+        using (In(tenant))
+        {
+            return TestIdempotency.Attempt(await Get<RedemptionService>().RedeemIdempotentlyAsync(request, tenant.Admin, RedemptionChannel.Api, idempotent));
         }
     }
 }

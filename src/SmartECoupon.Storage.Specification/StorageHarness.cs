@@ -141,14 +141,12 @@ public abstract class ConformanceTest(IStorageHarness harness)
         }
     }
 
-    /// <summary>Redeems in the current tenant and returns the outcome.</summary>
-    protected async Task<RedemptionOutcome> RedeemAsync(TestTenant tenant, RedemptionRequest request)
+    /// <summary>Redeems in the tenant and returns the result: the redemption, or the refusal or miss as a failure.</summary>
+    protected async Task<Result<Redemption>> RedeemAsync(TestTenant tenant, RedemptionRequest request)
     {
         using (In(tenant))
         {
-            var result = await Get<RedemptionService>().RedeemAsync(request, tenant.Admin, RedemptionChannel.Api);
-            Assert.True(result.Succeeded, result.Failure?.Code);
-            return result.Value.Outcome!;
+            return await Get<RedemptionService>().RedeemAsync(request, tenant.Admin, RedemptionChannel.Api);
         }
     }
 
@@ -204,11 +202,22 @@ public static class TestIdempotency
         return new IdempotentRequest(parsed, RequestFingerprint.Compute("POST", "/api/v1/redemptions", canonical), Render);
     }
 
-    /// <summary>Renders an outcome as a status code and a JSON body.</summary>
-    public static StoredResponse Render(RedemptionOutcome outcome) => outcome.Kind switch
+    /// <summary>Represents a result as a JSON body, as a host would.</summary>
+    public static ValueTask<IdempotentPayload> Render(Result<Redemption> result, CancellationToken cancellationToken) => ValueTask.FromResult(result.Succeeded
+        ? new IdempotentPayload("application/json", $$"""{"id":"{{result.Value.Id}}","redeemedAt":"{{result.Value.RedeemedAt:O}}"}""")
+        : new IdempotentPayload("application/problem+json", $$"""{"code":"{{result.Failure.Code}}"}"""));
+
+    /// <summary>What an idempotent redemption came to, in the contract's terms.</summary>
+    public static IdempotentAttempt Attempt(Result<IdempotentReply> result) => result switch
     {
-        RedemptionOutcomeKind.Redeemed => new StoredResponse(201, "application/json", $$"""{"id":"{{outcome.Redemption!.Id}}","redeemedAt":"{{outcome.Redemption.RedeemedAt:O}}"}"""),
-        RedemptionOutcomeKind.Refused => new StoredResponse(409, "application/problem+json", $$"""{"code":"{{outcome.Refusal!.Value.ToCode()}}"}"""),
-        _ => new StoredResponse(404, "application/problem+json", """{"code":"not_found"}"""),
+        { Succeeded: true } => new IdempotentAttempt(result.Value.Replayed ? IdempotencyDecision.Replay : IdempotencyDecision.Proceed, result.Value.Answer),
+        { Failure.Code: FailureCodes.IdempotencyKeyReused } => new IdempotentAttempt(IdempotencyDecision.KeyReused, null),
+        { Failure.Code: FailureCodes.IdempotencyKeyInFlight } => new IdempotentAttempt(IdempotencyDecision.InFlight, null),
+        _ => throw new Xunit.Sdk.XunitException("Unexpected failure " + result.Failure!.Code),
     };
 }
+
+/// <summary>What an idempotent redemption came to: what the key decided, and the answer given (now, or replayed).</summary>
+/// <param name="Decision">Ran now, replayed, refused as a reused key, or told the first request still runs.</param>
+/// <param name="Answer">The answer, when there is one.</param>
+public sealed record IdempotentAttempt(IdempotencyDecision Decision, IdempotentAnswer? Answer);

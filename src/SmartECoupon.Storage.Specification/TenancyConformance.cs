@@ -244,7 +244,7 @@ public abstract class TenancyConformance(IStorageHarness harness) : ConformanceT
         var redeemed = await RedeemAsync(tenant, RedemptionRequest.ForTicketToken(ticket.Token));
         using (In(tenant))
         {
-            Assert.True((await Get<RedemptionService>().VoidAsync(redeemed.Redemption!.Id, tenant.Admin)).Succeeded);
+            Assert.True((await Get<RedemptionService>().VoidAsync(redeemed.Value!.Id, tenant.Admin)).Succeeded);
             var entries = new List<AuditEntry>();
             string? cursor = null;
             do
@@ -261,7 +261,7 @@ public abstract class TenancyConformance(IStorageHarness harness) : ConformanceT
             Assert.Equal(Operator.Id, entries[0].ActorId);
             Assert.All(entries.Skip(1), e => Assert.Equal((ActorKind.Member, tenant.Admin.Id), (e.ActorKind, e.ActorId)));
             Assert.All(entries, e => Assert.Equal(tenant.Id, e.TenantId));
-            Assert.Equal(redeemed.Redemption.Id, entries[4].TargetId);
+            Assert.Equal(redeemed.Value.Id, entries[4].TargetId);
         }
         Assert.Equal(6, await CountAsync(StoredRows.AuditEntries, tenant));
     }

@@ -63,7 +63,7 @@ internal static class Breakdown
             Method = RedemptionMethod.Ticket,
             Audit = AuditEntry.Create(fixture.TenantId, actor, AuditActions.Redeemed, AuditTargets.Redemption, redemption.Id, now),
             Idempotency = IdempotencyPolicy.Completed(fixture.TenantId, key, RequestFingerprint.Compute("POST", RedemptionBenchmark.RedeemPath, "{}"u8),
-                new StoredResponse(201, "application/json", "{}"), now, new IdempotencyOptions()),
+                new IdempotentAnswer(IdempotentAnswer.Succeeded, "application/json", "{}"), now, new IdempotencyOptions()),
         };
     }
 

@@ -15,8 +15,8 @@ using SmartECoupon.Storage.EfCore;
 internal sealed class RawRedeemer : IAsyncDisposable
 {
     private const string InsertIdempotency =
-        "INSERT INTO idempotency_records (tenant_id, key, fingerprint, state, created_at, locked_until, expires_at, response_status, response_content_type, response_body) " +
-        "VALUES (@tenant, @key, @fingerprint, 'completed', @now, @now, @expires, 201, 'application/json', @body)";
+        "INSERT INTO idempotency_records (tenant_id, key, fingerprint, state, created_at, locked_until, expires_at, outcome_code, media_type, payload) " +
+        "VALUES (@tenant, @key, @fingerprint, 'completed', @now, @now, @expires, 'succeeded', 'application/json', @body)";
     private const string GuardTicket =
         "UPDATE tickets SET used_count = used_count + 1 WHERE tenant_id = @tenant AND id = @ticket AND coupon_id = @coupon AND used_count < COALESCE((SELECT per_user_limit FROM coupons WHERE tenant_id = @tenant AND id = @coupon), 2147483647)";
     private const string InsertRedemption =

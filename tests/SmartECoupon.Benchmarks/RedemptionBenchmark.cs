@@ -233,11 +233,11 @@ internal sealed class LibraryRedeemer(IServiceProvider services, string apiKey)
         var body = Encoding.UTF8.GetBytes($$"""{"ticketToken":"{{target.Token}}"}""");
         IdempotencyKey.TryCreate(Guid.NewGuid().ToString("N"), out var key);
         var fingerprint = RequestFingerprint.Compute("POST", RedemptionBenchmark.RedeemPath, body);
-        var result = await _redemptions.RedeemAsync(RedemptionRequest.ForTicketToken(target.Token), session.Actor, RedemptionChannel.Api, new IdempotentRequest(key, fingerprint, Render));
-        return result.Succeeded && result.Value.Outcome?.Kind == RedemptionOutcomeKind.Redeemed;
+        var result = await _redemptions.RedeemIdempotentlyAsync(RedemptionRequest.ForTicketToken(target.Token), session.Actor, RedemptionChannel.Api, new IdempotentRequest(key, fingerprint, Render));
+        return result.Succeeded && result.Value.Answer.IsSuccess;
     }
 
-    private static StoredResponse Render(RedemptionOutcome outcome) => outcome.Redemption is { } r
-        ? new StoredResponse(201, "application/json", $$"""{"id":"{{r.Id}}","couponId":"{{r.CouponId}}","ticketId":"{{r.TicketId}}","userKey":"{{r.UserKey}}","storeId":null,"channel":"api","redeemedAt":"{{r.RedeemedAt:O}}","redeemedBy":"{{r.RedeemedBy}}"}""")
-        : new StoredResponse(409, "application/problem+json", $$"""{"code":"{{outcome.Refusal}}"}""");
+    private static ValueTask<IdempotentPayload> Render(Result<Redemption> result, CancellationToken cancellationToken) => ValueTask.FromResult(result.Value is { } r
+        ? new IdempotentPayload("application/json", $$"""{"id":"{{r.Id}}","couponId":"{{r.CouponId}}","ticketId":"{{r.TicketId}}","userKey":"{{r.UserKey}}","storeId":null,"channel":"api","redeemedAt":"{{r.RedeemedAt:O}}","redeemedBy":"{{r.RedeemedBy}}"}""")
+        : new IdempotentPayload("application/problem+json", $$"""{"code":"{{result.Failure!.Code}}"}"""));
 }

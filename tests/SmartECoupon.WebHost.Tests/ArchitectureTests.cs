@@ -1,4 +1,6 @@
+using System.Reflection;
 using System.Reflection.Metadata;
+using System.Text.RegularExpressions;
 using System.Reflection.PortableExecutable;
 using SmartECoupon.Storage.EfCore;
 using SmartECoupon.Tenancy;
@@ -28,6 +30,36 @@ public sealed class ArchitectureTests
         var referenced = ReferencedTypes();
         Assert.Contains("SmartECoupon.Coupons.CouponService", referenced);
         Assert.DoesNotContain(referenced, ports.Contains);
+    }
+
+    [Fact]
+    public void Every_stable_code_lives_in_the_one_catalogue()
+    {
+        var catalogue = typeof(FailureCodes).GetFields(BindingFlags.Public | BindingFlags.Static)
+            .Where(f => f.IsLiteral)
+            .Select(f => (string)f.GetRawConstantValue()!)
+            .ToList();
+        Assert.Equal(catalogue.Count, catalogue.Distinct(StringComparer.Ordinal).Count());
+
+        // No second list of codes: no constant anywhere else in the library, the adapter or the host spells one.
+        var elsewhere = new[] { typeof(FailureCodes).Assembly, typeof(SmartECouponStorage).Assembly, typeof(Program).Assembly }
+            .SelectMany(a => a.GetTypes())
+            .Where(t => t != typeof(FailureCodes))
+            .SelectMany(t => t.GetFields(BindingFlags.Public | BindingFlags.NonPublic | BindingFlags.Static | BindingFlags.DeclaredOnly))
+            .Where(f => f.IsLiteral && f.GetRawConstantValue() is string value && catalogue.Contains(value))
+            .Select(f => $"{f.DeclaringType!.FullName}.{f.Name}")
+            .ToList();
+        Assert.Empty(elsewhere);
+
+        // Every code the HTTP contract names is in the catalogue.
+        var contract = File.ReadAllText(Path.Combine(SmartECoupon.Tests.RepositoryRoot.Find(), "docs", "http-api.md"));
+        var documented = Regex.Matches(contract, "`([a-z]+(?:_[a-z]+)+)`|code\"?:\\s*\"([a-z_]+)\"")
+            .Select(m => m.Groups[1].Success ? m.Groups[1].Value : m.Groups[2].Value)
+            .Distinct(StringComparer.Ordinal)
+            .ToList();
+        Assert.Contains("total_limit_reached", documented);
+        Assert.Contains("invalid_type", documented);
+        Assert.Empty(documented.Except(catalogue, StringComparer.Ordinal));
     }
 
     [Fact]

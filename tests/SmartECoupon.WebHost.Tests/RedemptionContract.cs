@@ -8,6 +8,8 @@ public abstract class RedemptionContract(HostFactory factory) : HostContract(fac
 {
     private static Dictionary<string, string> Key(string key) => new() { ["Idempotency-Key"] = key };
 
+    private static string[] PropertyNames(ApiAnswer answer) => answer.Body.EnumerateObject().Select(p => p.Name).Order(StringComparer.Ordinal).ToArray();
+
     protected async Task<(HttpClient Admin, string CouponId)> PublishedCouponAsync(ApiTenant tenant, object coupon)
     {
         var admin = Client(tenant.AdminKey);
@@ -39,6 +41,12 @@ public abstract class RedemptionContract(HostFactory factory) : HostContract(fac
             AssertProblem(again, HttpStatusCode.Conflict, "ticket_already_used");
             var againReplay = await SendAsync(admin, HttpMethod.Post, "/api/v1/redemptions", new { ticketToken = token }, Key("k-2"));
             Assert.Equal((HttpStatusCode.Conflict, again.Body.ToString()), (againReplay.Status, againReplay.Body.ToString()));
+            // A stored error is written like every other problem of the API: Japanese as text, with the first request's traceId.
+            var firstAnswerProblem = await SendAsync(admin, HttpMethod.Get, "/api/v1/coupons/cpn_00000000000000000000000000");
+            Assert.Equal(PropertyNames(firstAnswerProblem), PropertyNames(again));
+            Assert.Contains("使用済み", again.Body.ToString(), StringComparison.Ordinal);
+            Assert.Equal(again.Text("traceId"), againReplay.Text("traceId"));
+            Assert.Equal("true", string.Join(",", againReplay.Response.Headers.GetValues("Idempotent-Replayed")));
             Assert.Equal(1, (await SendAsync(admin, HttpMethod.Get, "/api/v1/coupons/" + coupon)).Body.GetProperty("redeemedCount").GetInt32());
         }
     }

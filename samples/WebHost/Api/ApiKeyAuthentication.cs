@@ -52,12 +52,12 @@ internal sealed class ApiKeyAuthenticationHandler(
     protected override async Task HandleChallengeAsync(AuthenticationProperties properties)
     {
         Response.Headers.WWWAuthenticate = "Bearer";
-        await ApiProblem.Create(Context, StatusCodes.Status401Unauthorized, ApiProblem.Unauthenticated,
+        await ApiProblem.Create(Context, StatusCodes.Status401Unauthorized, FailureCodes.Unauthenticated,
             new LocalizedMessage("APIキーがないか、無効です。", "The API key is missing, unknown or revoked.")).ExecuteAsync(Context);
     }
 
     protected override Task HandleForbiddenAsync(AuthenticationProperties properties) =>
-        ApiProblem.Create(Context, StatusCodes.Status403Forbidden, ApiProblem.Forbidden,
+        ApiProblem.Create(Context, StatusCodes.Status403Forbidden, FailureCodes.Forbidden,
             new LocalizedMessage("この操作を行う権限がありません。", "Your role does not allow this.")).ExecuteAsync(Context);
 }
 

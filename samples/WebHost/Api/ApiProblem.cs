@@ -12,30 +12,17 @@ namespace SmartECoupon.WebHost.Api;
 /// </summary>
 internal static class ApiProblem
 {
-    public const string Unauthenticated = "unauthenticated";
-    public const string Forbidden = "forbidden";
-    public const string MalformedRequest = "malformed_request";
-    public const string TooManyAttempts = "too_many_attempts";
-    public const string IdempotencyKeyRequired = "idempotency_key_required";
-    public const string IdempotencyKeyReused = "idempotency_key_reused";
-    public const string IdempotencyKeyInFlight = "idempotency_key_in_flight";
-    public const string PayloadTooLarge = "payload_too_large";
-    public const string InternalError = "internal_error";
-
-    public const string MethodNotAllowed = "method_not_allowed";
-    public const string UnsupportedMediaType = "unsupported_media_type";
-
     /// <summary>The code of a problem the framework writes for <paramref name="status"/> (an unknown route, a wrong method).</summary>
     public static string? CodeOfStatus(int? status) => status switch
     {
-        StatusCodes.Status400BadRequest => MalformedRequest,
-        StatusCodes.Status401Unauthorized => Unauthenticated,
-        StatusCodes.Status403Forbidden => Forbidden,
+        StatusCodes.Status400BadRequest => FailureCodes.MalformedRequest,
+        StatusCodes.Status401Unauthorized => FailureCodes.Unauthenticated,
+        StatusCodes.Status403Forbidden => FailureCodes.Forbidden,
         StatusCodes.Status404NotFound => FailureCodes.NotFound,
-        StatusCodes.Status405MethodNotAllowed => MethodNotAllowed,
-        StatusCodes.Status413PayloadTooLarge => PayloadTooLarge,
-        StatusCodes.Status415UnsupportedMediaType => UnsupportedMediaType,
-        StatusCodes.Status500InternalServerError => InternalError,
+        StatusCodes.Status405MethodNotAllowed => FailureCodes.MethodNotAllowed,
+        StatusCodes.Status413PayloadTooLarge => FailureCodes.PayloadTooLarge,
+        StatusCodes.Status415UnsupportedMediaType => FailureCodes.UnsupportedMediaType,
+        StatusCodes.Status500InternalServerError => FailureCodes.InternalError,
         _ => null,
     };
 
@@ -91,6 +78,19 @@ internal static class ApiProblem
         return TypedResults.Problem(statusCode: status, title: message.For(culture), extensions: extensions);
     }
 
+    /// <summary>
+    /// The problem for <paramref name="failure"/> exactly as it is sent (the same writer, <c>traceId</c> and all), as text:
+    /// for an answer that is stored and sent again.
+    /// </summary>
+    public static async Task<string> RenderAsync(HttpContext context, Failure failure)
+    {
+        var scratch = new DefaultHttpContext { RequestServices = context.RequestServices, TraceIdentifier = context.TraceIdentifier };
+        using var buffer = new MemoryStream();
+        scratch.Response.Body = buffer;
+        await From(context, failure).ExecuteAsync(scratch);
+        return System.Text.Encoding.UTF8.GetString(buffer.GetBuffer(), 0, (int)buffer.Length);
+    }
+
     /// <summary>Invalid input in one field (422 <c>validation_failed</c>).</summary>
     public static ProblemHttpResult Invalid(HttpContext context, IReadOnlyList<ValidationError> errors) => From(context, Failure.Invalid(errors));
 
@@ -111,7 +111,7 @@ internal static class ApiProblem
     public static ProblemHttpResult NotFound(HttpContext context) => From(context, Failure.NotFound);
 
     public static ProblemHttpResult Malformed(HttpContext context, string japanese, string english) =>
-        Create(context, StatusCodes.Status400BadRequest, MalformedRequest, new LocalizedMessage(japanese, english));
+        Create(context, StatusCodes.Status400BadRequest, FailureCodes.MalformedRequest, new LocalizedMessage(japanese, english));
 
     public static ProblemHttpResult TooMany(HttpContext context, string code, TimeSpan retryAfter, LocalizedMessage message)
     {

@@ -43,7 +43,7 @@ internal sealed class JsonBody : IDisposable
         {
             return (null, problem);
         }
-        var options = context.RequestServices.GetRequiredService<IOptions<Microsoft.AspNetCore.Http.Json.JsonOptions>>().Value.SerializerOptions;
+        var options = ApiJson.OptionsOf(context);
         var unknown = new List<ValidationError>();
         FindUnknownFields(body.Root, options.GetTypeInfo(typeof(TRequest)), "", unknown);
         if (unknown.Count > 0)
@@ -77,7 +77,7 @@ internal sealed class JsonBody : IDisposable
         var (raw, tooLarge) = await ReadBytesAsync(context.Request.Body, MaxBytes, context.RequestAborted);
         if (tooLarge)
         {
-            return (null, ApiProblem.Create(context, StatusCodes.Status413PayloadTooLarge, ApiProblem.PayloadTooLarge,
+            return (null, ApiProblem.Create(context, StatusCodes.Status413PayloadTooLarge, FailureCodes.PayloadTooLarge,
                 new LocalizedMessage("リクエストが大きすぎます（1MBまで）。", "The request body is too large (at most 1 MB).")));
         }
         if (!Utf8.IsValid(raw))

@@ -43,8 +43,8 @@ internal static class OpenApiConventions
         var path = description.RelativePath ?? "";
         if (who is not null)
         {
-            Problem(StatusCodes.Status401Unauthorized, $"`{ApiProblem.Unauthenticated}`, the key is missing, unknown or revoked.");
-            Problem(StatusCodes.Status403Forbidden, $"`{ApiProblem.Forbidden}`, the key's role may not do this; `{FailureCodes.TenantCancelled}` for a write of a cancelled tenant.");
+            Problem(StatusCodes.Status401Unauthorized, $"`{FailureCodes.Unauthenticated}`, the key is missing, unknown or revoked.");
+            Problem(StatusCodes.Status403Forbidden, $"`{FailureCodes.Forbidden}`, the key's role may not do this; `{FailureCodes.TenantCancelled}` for a write of a cancelled tenant.");
         }
         if (path.Contains('{', StringComparison.Ordinal))
         {
@@ -52,7 +52,7 @@ internal static class OpenApiConventions
         }
         if (method is "POST" or "PUT" or "PATCH")
         {
-            Problem(StatusCodes.Status400BadRequest, $"`{ApiProblem.MalformedRequest}`, the body is not the JSON the operation reads.");
+            Problem(StatusCodes.Status400BadRequest, $"`{FailureCodes.MalformedRequest}`, the body is not the JSON the operation reads.");
             Problem(StatusCodes.Status422UnprocessableEntity, "`validation_failed` with `errors` naming each field, or the rule's own code.");
         }
         if (who is not null && !policies.Contains(ApiPolicies.Operator))

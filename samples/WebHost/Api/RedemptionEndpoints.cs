@@ -1,6 +1,5 @@
 using System.Text.Json;
 using Microsoft.AspNetCore.Http.HttpResults;
-using Microsoft.Extensions.Options;
 using SmartECoupon.Idempotency;
 using SmartECoupon.Redemptions;
 using SmartECoupon.Validation;
@@ -22,17 +21,12 @@ internal static class RedemptionEndpoints
         return redemptions;
     }
 
-    private static async Task<IResult> RedeemAsync(HttpContext context, RedemptionService service, LookupGuard guard, IOptions<Microsoft.AspNetCore.Http.Json.JsonOptions> json)
+    private static async Task<IResult> RedeemAsync(HttpContext context, RedemptionService service, LookupGuard guard)
     {
-        if (!context.Request.Headers.TryGetValue("Idempotency-Key", out var keyHeader) || string.IsNullOrEmpty(keyHeader))
+        if (IdempotencyKeyOf(context) is not { } key)
         {
-            return ApiProblem.Create(context, StatusCodes.Status400BadRequest, ApiProblem.IdempotencyKeyRequired, new LocalizedMessage(
-                "Idempotency-Key ヘッダーが必要です。", "The Idempotency-Key header is required."));
-        }
-        if (!IdempotencyKey.TryCreate(keyHeader.ToString(), out var key))
-        {
-            return ApiProblem.Create(context, StatusCodes.Status400BadRequest, ApiProblem.IdempotencyKeyRequired, new LocalizedMessage(
-                $"Idempotency-Key は{IdempotencyKey.MaxLength}文字以内の印字可能なASCII文字にしてください。", $"The Idempotency-Key must be 1–{IdempotencyKey.MaxLength} printable ASCII characters."));
+            return ApiProblem.Create(context, StatusCodes.Status400BadRequest, FailureCodes.IdempotencyKeyRequired, new LocalizedMessage(
+                $"Idempotency-Key ヘッダー（{IdempotencyKey.MaxLength}文字以内の印字可能なASCII文字）が必要です。", $"The Idempotency-Key header (1–{IdempotencyKey.MaxLength} printable ASCII characters) is required."));
         }
         var caller = Caller.Of(context).Actor.Id;
         return await WithRequestAsync(context, guard, caller, async (body, request) =>
@@ -41,41 +35,48 @@ internal static class RedemptionEndpoints
             {
                 return ApiProblem.Malformed(context, "リクエストがJSONとして読めません。", "The request body is not valid JSON.");
             }
-            var zone = Caller.ZoneOf(context);
             var fingerprint = RequestFingerprint.Compute(context.Request.Method, context.Request.Path.Value ?? "", canonical);
-            // What a finished request answered: stored with the key and replayed, status and body, for a retry.
-            StoredResponse Render(RedemptionOutcome outcome) => outcome.Kind switch
+            var idempotent = new IdempotentRequest(key, fingerprint, (result, _) => RenderAsync(context, result));
+            var reply = await service.RedeemIdempotentlyAsync(request, Caller.ActorOf(context), RedemptionChannel.Api, idempotent, context.RequestAborted);
+            if (!reply.Succeeded)
             {
-                RedemptionOutcomeKind.Redeemed => new StoredResponse(StatusCodes.Status201Created, "application/json",
-                    JsonSerializer.Serialize(RedemptionResponse.From(outcome.Redemption!, zone), json.Value.SerializerOptions)),
-                RedemptionOutcomeKind.Refused => Problem(context, StatusCodes.Status409Conflict, outcome.Refusal!.Value.ToCode(), outcome.Refusal.Value.MessageOf()),
-                _ => Problem(context, StatusCodes.Status404NotFound, FailureCodes.NotFound, Failure.NotFound.Message),
-            };
-            var result = await service.RedeemAsync(request, Caller.ActorOf(context), RedemptionChannel.Api, new IdempotentRequest(key, fingerprint, Render), context.RequestAborted);
-            if (!result.Succeeded)
-            {
-                return ApiProblem.From(context, result.Failure);
+                return ApiProblem.From(context, reply.Failure);
             }
-            switch (result.Value.Decision)
-            {
-                case IdempotencyDecision.KeyReused:
-                    return ApiProblem.Create(context, StatusCodes.Status422UnprocessableEntity, ApiProblem.IdempotencyKeyReused, new LocalizedMessage(
-                        "この Idempotency-Key は別の内容のリクエストで使われています。", "This Idempotency-Key was used with a different request."));
-                case IdempotencyDecision.InFlight:
-                    return ApiProblem.Create(context, StatusCodes.Status409Conflict, ApiProblem.IdempotencyKeyInFlight, new LocalizedMessage(
-                        "同じ Idempotency-Key のリクエストを処理中です。", "A request with this Idempotency-Key is still being processed."));
-            }
-            if (result.Value.Outcome?.Kind == RedemptionOutcomeKind.NotFound)
+            if (!reply.Value.Replayed && reply.Value.Answer.OutcomeCode == FailureCodes.NotFound)
             {
                 guard.RecordFailure(caller);
             }
-            var response = result.Value.Response!;
-            if (result.Value.Decision == IdempotencyDecision.Replay)
-            {
-                context.Response.Headers["Idempotent-Replayed"] = "true";
-            }
-            return TypedResults.Content(response.Body, response.ContentType, System.Text.Encoding.UTF8, response.StatusCode);
+            return Send(context, reply.Value);
         });
+    }
+
+    /// <summary>The request's Idempotency-Key, or null when it has none or one that is not 1–255 printable ASCII characters.</summary>
+    private static IdempotencyKey? IdempotencyKeyOf(HttpContext context) =>
+        IdempotencyKey.TryCreate(context.Request.Headers["Idempotency-Key"].ToString(), out var key) ? key : null;
+
+    /// <summary>
+    /// A redemption's answer as the caller sees it, stored with the key: the redemption as JSON, or the problem exactly as
+    /// every other error of the API is written (same writer, <c>traceId</c> included), so that a replay is byte for byte
+    /// the first answer.
+    /// </summary>
+    private static async ValueTask<IdempotentPayload> RenderAsync(HttpContext context, Result<Redemption> result) => result.Succeeded
+        ? new IdempotentPayload("application/json", JsonSerializer.Serialize(RedemptionResponse.From(result.Value, Caller.ZoneOf(context)), ApiJson.OptionsOf(context)))
+        : new IdempotentPayload("application/problem+json", await ApiProblem.RenderAsync(context, result.Failure));
+
+    /// <summary>Sends a stored answer: its status from its outcome (201, 404 for a miss, 409 for a refusal), its payload as stored.</summary>
+    private static ContentHttpResult Send(HttpContext context, IdempotentReply reply)
+    {
+        if (reply.Replayed)
+        {
+            context.Response.Headers["Idempotent-Replayed"] = "true";
+        }
+        var status = reply.Answer.OutcomeCode switch
+        {
+            IdempotentAnswer.Succeeded => StatusCodes.Status201Created,
+            FailureCodes.NotFound => StatusCodes.Status404NotFound,
+            _ => StatusCodes.Status409Conflict,
+        };
+        return TypedResults.Content(reply.Answer.Payload, reply.Answer.MediaType, System.Text.Encoding.UTF8, status);
     }
 
     private static async Task<IResult> ValidateAsync(HttpContext context, RedemptionService service, LookupGuard guard)
@@ -83,19 +84,18 @@ internal static class RedemptionEndpoints
         var caller = Caller.Of(context).Actor.Id;
         return await WithRequestAsync(context, guard, caller, async (body, request) =>
         {
-            var checkedRequest = await service.ValidateAsync(request, context.RequestAborted);
-            if (!checkedRequest.Succeeded)
+            var check = await service.ValidateAsync(request, context.RequestAborted);
+            switch (check.Failure?.Kind)
             {
-                return ApiProblem.From(context, checkedRequest.Failure);
+                case null:
+                    return TypedResults.Ok(new ValidationResponse(true, null, null));
+                case FailureKind.Conflict:
+                    return TypedResults.Ok(new ValidationResponse(false, check.Failure.Code, check.Failure.Message.For(ApiProblem.CultureOf(context))));
+                case FailureKind.NotFound:
+                    guard.RecordFailure(caller);
+                    break;
             }
-            if (!checkedRequest.Value.Found)
-            {
-                guard.RecordFailure(caller);
-                return ApiProblem.NotFound(context);
-            }
-            return checkedRequest.Value.Refusal is { } refusal
-                ? TypedResults.Ok(new ValidationResponse(false, refusal.ToCode(), refusal.MessageOf().For(ApiProblem.CultureOf(context))))
-                : TypedResults.Ok(new ValidationResponse(true, null, null));
+            return ApiProblem.From(context, check.Failure);
         });
     }
 
@@ -151,18 +151,9 @@ internal static class RedemptionEndpoints
     /// <summary>The guessing guard's 429, when the caller has failed too many look-ups in the last minute.</summary>
     private static ProblemHttpResult? Blocked(HttpContext context, LookupGuard guard, string caller) =>
         guard.RetryAfter(caller) is { } wait
-            ? ApiProblem.TooMany(context, ApiProblem.TooManyAttempts, wait, new LocalizedMessage(
+            ? ApiProblem.TooMany(context, FailureCodes.TooManyAttempts, wait, new LocalizedMessage(
                 "見つからないコードの照会が多すぎます。しばらくしてから再試行してください。", "Too many look-ups of unknown codes; retry after the time given."))
             : null;
-
-    private static StoredResponse Problem(HttpContext context, int status, string code, LocalizedMessage message) =>
-        new(status, "application/problem+json", JsonSerializer.Serialize(new Dictionary<string, object>
-        {
-            ["type"] = $"https://tools.ietf.org/html/rfc9110#section-15.5.{(status == StatusCodes.Status404NotFound ? 5 : 10)}",
-            ["title"] = message.For(ApiProblem.CultureOf(context)),
-            ["status"] = status,
-            ["code"] = code,
-        }));
 }
 
 internal sealed record ValidationResponse(bool Redeemable, string? Code, string? Message);

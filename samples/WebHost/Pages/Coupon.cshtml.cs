@@ -70,12 +70,18 @@ internal sealed class CouponPageModel(
         var request = RedemptionRequest.ForTicketToken(Token, string.IsNullOrEmpty(storeId) ? null : storeId);
         var body = Encoding.UTF8.GetBytes($$"""{"storeId":{{(request.StoreId is null ? "null" : "\"" + request.StoreId + "\"")}},"ticketToken":"{{Token}}"}""");
         var fingerprint = RequestFingerprint.Compute("POST", "/c/" + Token, body);
-        static StoredResponse Render(RedemptionOutcome outcome) => new(outcome.Kind == RedemptionOutcomeKind.Redeemed ? 201 : 409, "text/plain",
-            outcome.Kind == RedemptionOutcomeKind.Redeemed ? "ok" : outcome.Refusal?.ToCode() ?? "not_found");
-        var result = await redemptions.RedeemAsync(request, Actor.Page, RedemptionChannel.Page, new IdempotentRequest(key, fingerprint, Render), HttpContext.RequestAborted);
-        // A cancelled tenant's coupon cannot be used: the library refuses the write, and the page says it is not active.
-        var code = !result.Succeeded ? RedemptionRefusals.ToCode(result.Failure.Code == FailureCodes.TenantCancelled ? RedemptionRefusal.CouponNotActive : RedemptionRefusal.StoreNotAllowed)
-            : result.Value.Response?.Body ?? (result.Value.Decision == IdempotencyDecision.InFlight ? null : "ok");
+        // What the page shows after the redirect: "ok" or the refusal's code, stored with the nonce for a repeated post.
+        static ValueTask<IdempotentPayload> Render(Result<Redemption> result, CancellationToken _) =>
+            ValueTask.FromResult(new IdempotentPayload("text/plain", result.Succeeded ? "ok" : result.Failure.Code));
+        var result = await redemptions.RedeemIdempotentlyAsync(request, Actor.Page, RedemptionChannel.Page, new IdempotentRequest(key, fingerprint, Render), HttpContext.RequestAborted);
+        var code = result switch
+        {
+            { Succeeded: true } => result.Value.Answer.Payload,
+            { Failure.Code: FailureCodes.IdempotencyKeyInFlight or FailureCodes.IdempotencyKeyReused } => null,
+            // A cancelled tenant's coupon cannot be used: the library refuses the write, and the page says it is not active.
+            { Failure.Code: FailureCodes.TenantCancelled } => FailureCodes.CouponNotActive,
+            _ => FailureCodes.StoreNotAllowed,
+        };
         // After a post, a redirect: a reload shows the page, it does not confirm again.
         return RedirectToPage(new { token = Token, r = code });
     }
@@ -112,7 +118,8 @@ internal sealed class CouponPageModel(
         var check = await redemptions.ValidateAsync(RedemptionRequest.ForTicketToken(Token, allowedStores.FirstOrDefault().Id), HttpContext.RequestAborted);
         var usesLeft = ticket.UsesLeft(coupon.PerUserLimit);
         var lastUse = usesLeft == 0 ? await redemptions.FindLastUseAsync(ticket.Id, HttpContext.RequestAborted) : null;
-        var refusal = check.Succeeded ? check.Value.Refusal : RedemptionRefusal.CouponNotActive;
+        RedemptionRefusal? refusal = check.Succeeded ? null
+            : RedemptionRefusals.TryParse(check.Failure.Code, out var refused) ? refused : RedemptionRefusal.CouponNotActive;
         if (session.AcceptsWrites != true)
         {
             refusal ??= RedemptionRefusal.CouponNotActive;

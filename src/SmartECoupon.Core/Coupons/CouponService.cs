@@ -333,7 +333,7 @@ public sealed class CouponService(
             var existing = await stores.FindExistingAsync(content.StoreIds.ToList(), cancellationToken).ConfigureAwait(false);
             if (existing.Count != content.StoreIds.Count)
             {
-                return Failure.Invalid(new ValidationError("storeIds", ValidationCodes.NotFound,
+                return Failure.Invalid(new ValidationError("storeIds", FailureCodes.NotFound,
                     new LocalizedMessage("storeIds に存在しない店舗が含まれています。", "storeIds names stores that do not exist.")));
             }
         }
@@ -347,7 +347,7 @@ public sealed class CouponService(
             couponOrTicketId.StartsWith(EntityIds.TicketPrefix + "_", StringComparison.Ordinal) ? AuditTargets.Ticket : AuditTargets.Coupon,
             couponOrTicketId, at);
 
-    private static Failure SharedCodeTaken() => Failure.Invalid(new ValidationError("sharedCode", ValidationCodes.AlreadyExists,
+    private static Failure SharedCodeTaken() => Failure.Invalid(new ValidationError("sharedCode", FailureCodes.AlreadyExists,
         new LocalizedMessage("この共通コードは別のクーポンで使われています。", "Another coupon of the tenant uses this shared code.")));
 
     private static Failure ConcurrentChange() => Failure.Conflict(FailureCodes.VersionConflict, "クーポンが同時に更新されました。もう一度お試しください。", "The coupon was changed at the same time; try again.");

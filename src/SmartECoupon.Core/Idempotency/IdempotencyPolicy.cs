@@ -9,11 +9,49 @@ public enum IdempotencyRecordState
     Completed,
 }
 
-/// <summary>A response stored for replay: its status code and body, exactly as first sent.</summary>
-/// <param name="StatusCode">The status code.</param>
-/// <param name="ContentType">The media type of <paramref name="Body"/>.</param>
-/// <param name="Body">The body.</param>
-public sealed record StoredResponse(int StatusCode, string ContentType, string Body);
+/// <summary>
+/// How a host represents an operation's result to its caller: a media type and the content, exactly as sent. The library
+/// stores it with the outcome and never reads it.
+/// </summary>
+/// <param name="MediaType">The media type of <paramref name="Content"/> (<c>application/json</c>, for example).</param>
+/// <param name="Content">The content.</param>
+public sealed class IdempotentPayload(string MediaType, string Content)
+{
+    /// <summary>The media type of <see cref="Content"/>.</summary>
+    public string MediaType { get; } = MediaType;
+
+    /// <summary>The content.</summary>
+    public string Content { get; } = Content;
+}
+
+/// <summary>
+/// The answer kept for an idempotency key and given again to a retry: what the operation came to, as an opaque outcome
+/// code, and the host's representation of it. No protocol lives here: a host maps the outcome code to its own status
+/// (an HTTP host, <see cref="Succeeded"/> to 201 and <c>not_found</c> to 404, for example).
+/// </summary>
+/// <param name="OutcomeCode"><see cref="Succeeded"/>, or the stable code of the failure (<see cref="FailureCodes"/>).</param>
+/// <param name="MediaType">The media type of <paramref name="Payload"/>.</param>
+/// <param name="Payload">The representation, exactly as first sent.</param>
+public sealed record IdempotentAnswer(string OutcomeCode, string MediaType, string Payload)
+{
+    /// <summary>The outcome code of an operation that went through.</summary>
+    public const string Succeeded = "succeeded";
+
+    /// <summary>Whether the operation went through.</summary>
+    public bool IsSuccess => OutcomeCode == Succeeded;
+}
+
+/// <summary>What an idempotent request came to: the answer to send, and whether it is a replay of an earlier one.</summary>
+/// <param name="Answer">The answer: given now, or stored by the first request with the key.</param>
+/// <param name="Replayed">Whether <paramref name="Answer"/> is the stored answer of an earlier request with the key.</param>
+public sealed class IdempotentReply(IdempotentAnswer Answer, bool Replayed)
+{
+    /// <summary>The answer: given now, or stored by the first request with the key.</summary>
+    public IdempotentAnswer Answer { get; } = Answer;
+
+    /// <summary>Whether <see cref="Answer"/> is the stored answer of an earlier request with the key.</summary>
+    public bool Replayed { get; } = Replayed;
+}
 
 /// <summary>What the store keeps for one idempotency key of one tenant.</summary>
 public sealed record IdempotencyRecord
@@ -44,7 +82,7 @@ public sealed record IdempotencyRecord
     public DateTimeOffset ExpiresAt { get; init; }
 
     /// <summary>The stored answer, once <see cref="State"/> is <see cref="IdempotencyRecordState.Completed"/>.</summary>
-    public StoredResponse? Response { get; init; }
+    public IdempotentAnswer? Answer { get; init; }
 }
 
 /// <summary>What to do with a request that carries an idempotency key.</summary>
@@ -99,18 +137,11 @@ public static class IdempotencyPolicy
         return sameRequest ? IdempotencyDecision.InFlight : IdempotencyDecision.KeyReused;
     }
 
-    /// <summary>
-    /// Whether an answer with <paramref name="statusCode"/> is stored for replay: success (2xx), 404 and 409 are, as the
-    /// contract says. Answers that say the request itself was not acceptable (400, 401, 403, 422, 429) or that the
-    /// server failed (5xx) are not: the operation did not run, and the client may fix the request or retry.
-    /// </summary>
-    public static bool IsStored(int statusCode) => statusCode is (>= 200 and < 300) or 404 or 409;
-
     /// <summary>The record of a finished request: its answer, kept for replay until <see cref="IdempotencyOptions.Retention"/> has passed.</summary>
-    public static IdempotencyRecord Completed(string tenantId, IdempotencyKey key, RequestFingerprint fingerprint, StoredResponse response, DateTimeOffset now, IdempotencyOptions options)
+    public static IdempotencyRecord Completed(string tenantId, IdempotencyKey key, RequestFingerprint fingerprint, IdempotentAnswer answer, DateTimeOffset now, IdempotencyOptions options)
     {
         ArgumentException.ThrowIfNullOrEmpty(tenantId);
-        ArgumentNullException.ThrowIfNull(response);
+        ArgumentNullException.ThrowIfNull(answer);
         ArgumentNullException.ThrowIfNull(options);
         return new IdempotencyRecord
         {
@@ -121,27 +152,7 @@ public static class IdempotencyPolicy
             CreatedAt = now,
             LockedUntil = now,
             ExpiresAt = now + options.Retention,
-            Response = response,
-        };
-    }
-
-    /// <summary>
-    /// A new in-flight record, for an operation whose work cannot commit together with its answer: it holds the key
-    /// for <see cref="IdempotencyOptions.InFlightLease"/>, after which another request may take the key over.
-    /// </summary>
-    public static IdempotencyRecord Claim(string tenantId, IdempotencyKey key, RequestFingerprint fingerprint, DateTimeOffset now, IdempotencyOptions options)
-    {
-        ArgumentException.ThrowIfNullOrEmpty(tenantId);
-        ArgumentNullException.ThrowIfNull(options);
-        return new IdempotencyRecord
-        {
-            TenantId = tenantId,
-            Key = key.Value,
-            Fingerprint = fingerprint.Value,
-            State = IdempotencyRecordState.InFlight,
-            CreatedAt = now,
-            LockedUntil = now + options.InFlightLease,
-            ExpiresAt = now + options.Retention,
+            Answer = answer,
         };
     }
 }

@@ -70,8 +70,6 @@ public static class MaintenanceNoticePolicy
     /// <summary>The notice the sheet promises.</summary>
     public static readonly TimeSpan MinimumNotice = TimeSpan.FromDays(7);
 
-    /// <summary>The code of a notice given too late.</summary>
-    public const string NoticeTooShort = "notice_too_short";
 
     /// <summary>Checks a draft at <paramref name="now"/> and makes the notice.</summary>
     public static Result<MaintenanceNotice> Create(MaintenanceNoticeDraft draft, DateTimeOffset now, InputPolicyOptions fields)
@@ -106,11 +104,11 @@ public static class MaintenanceNoticePolicy
         var startsAt = Instants.Truncate(draft.StartsAt!.Value);
         if (!draft.Emergency && startsAt - now < MinimumNotice)
         {
-            return new Failure(FailureKind.Invalid, NoticeTooShort, new LocalizedMessage(
+            return new Failure(FailureKind.Invalid, FailureCodes.NoticeTooShort, new LocalizedMessage(
                 "メンテナンスは開始の7日前までに告知してください（緊急の場合は emergency と reason を指定）。",
                 "Maintenance must be announced at least 7 days ahead (or marked emergency with a reason)."))
             {
-                Errors = [new ValidationError("startsAt", NoticeTooShort, new LocalizedMessage("開始日時が7日後より前です。", "startsAt is less than 7 days ahead."))],
+                Errors = [new ValidationError("startsAt", FailureCodes.NoticeTooShort, new LocalizedMessage("開始日時が7日後より前です。", "startsAt is less than 7 days ahead."))],
             };
         }
         return new MaintenanceNotice

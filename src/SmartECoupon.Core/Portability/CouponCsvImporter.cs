@@ -48,7 +48,7 @@ public sealed class CouponCsvImporter(
         var (buffer, length) = await ReadBoundedAsync(csv, limits.MaxImportBytes, cancellationToken).ConfigureAwait(false);
         if (length > limits.MaxImportBytes)
         {
-            return Invalid([new ValidationError("file", ValidationCodes.TooLong, new LocalizedMessage(
+            return Invalid([new ValidationError("file", FailureCodes.TooLong, new LocalizedMessage(
                 $"ファイルが大きすぎます（{limits.MaxImportBytes / (1024 * 1024)}MBまで）。", $"The file is too large (at most {limits.MaxImportBytes / (1024 * 1024)} MB)."))
             {
                 Location = new CsvLocation(),
@@ -105,7 +105,7 @@ public sealed class CouponCsvImporter(
             var missing = row.Content.StoreIds.Where(id => !existing.Contains(id)).ToList();
             if (missing.Count > 0)
             {
-                errors.Add(new ValidationError("storeIds", ValidationCodes.NotFound, new LocalizedMessage(
+                errors.Add(new ValidationError("storeIds", FailureCodes.NotFound, new LocalizedMessage(
                     $"存在しない店舗IDがあります: {string.Join(", ", missing)}", $"No such stores: {string.Join(", ", missing)}"))
                 {
                     Location = new CsvLocation { Line = row.Line, Column = read.HeaderOf("storeIds") },
@@ -125,7 +125,7 @@ public sealed class CouponCsvImporter(
         }
     }
 
-    private static ValidationError SharedCodeTaken(long? line, string column) => new("sharedCode", ValidationCodes.AlreadyExists, new LocalizedMessage(
+    private static ValidationError SharedCodeTaken(long? line, string column) => new("sharedCode", FailureCodes.AlreadyExists, new LocalizedMessage(
         "この共通コードは別のクーポンで使われています。", "Another coupon of the tenant uses this shared code."))
     {
         Location = new CsvLocation { Line = line, Column = column },

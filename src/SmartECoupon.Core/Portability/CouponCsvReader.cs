@@ -92,7 +92,7 @@ public static class CouponCsvReader
                 {
                     if (row.Content.SharedCodeKey is { } key && !sharedCodes.TryAdd(key, line))
                     {
-                        errors.Add(At(line, columns, "sharedCode", new ValidationError("sharedCode", ValidationCodes.AlreadyExists, new LocalizedMessage(
+                        errors.Add(At(line, columns, "sharedCode", new ValidationError("sharedCode", FailureCodes.AlreadyExists, new LocalizedMessage(
                             $"共通コードが{sharedCodes[key]}行目と同じです。", $"The shared code is the same as on line {sharedCodes[key]}."))));
                         continue;
                     }
@@ -230,7 +230,7 @@ public static class CouponCsvReader
         error with { Location = new CsvLocation { Line = line, Column = columns.FirstOrDefault(c => c.Key == field)?.Header } };
 
     private static ValidationError FileError(long line, string? column, string japanese, string english) =>
-        new(column ?? "file", ValidationCodes.MalformedCsv, new LocalizedMessage(japanese, english))
+        new(column ?? "file", FailureCodes.MalformedCsv, new LocalizedMessage(japanese, english))
         {
             Location = new CsvLocation { Line = line, Column = column },
         };

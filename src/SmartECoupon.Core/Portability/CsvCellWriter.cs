@@ -125,7 +125,7 @@ internal sealed class CsvCellWriter : IAsyncDisposable
         var offending = cell.EnumerateRunes().First(r => !Cp932.CanEncode(r));
         var character = CharacterClassifier.Describe(offending);
         var column = _headers[_column];
-        _errors.Add(new ValidationError(column, ValidationCodes.Unencodable, new LocalizedMessage(
+        _errors.Add(new ValidationError(column, FailureCodes.Unencodable, new LocalizedMessage(
             $"{_dataset}の{Rows}行目、{column}列の{character}はShift_JISで表せません。UTF-8で出力してください。",
             $"{_dataset}, row {Rows}, column {column}: {character} cannot be written in Shift_JIS; export in UTF-8 instead."))
         {

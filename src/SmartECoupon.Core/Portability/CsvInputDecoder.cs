@@ -67,5 +67,5 @@ internal static class CsvInputDecoder
     }
 
     private static ValidationError Problem(string japanese, string english) =>
-        new("file", ValidationCodes.MalformedCsv, new LocalizedMessage(japanese, english)) { Location = new CsvLocation { Line = 1 } };
+        new("file", FailureCodes.MalformedCsv, new LocalizedMessage(japanese, english)) { Location = new CsvLocation { Line = 1 } };
 }

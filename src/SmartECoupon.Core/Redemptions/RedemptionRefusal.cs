@@ -28,13 +28,13 @@ public static class RedemptionRefusals
     private static readonly string[] Codes =
     [
         "",
-        "coupon_not_active",
-        "not_yet_valid",
-        "expired",
-        "store_not_allowed",
-        "ticket_already_used",
-        "per_user_limit_reached",
-        "total_limit_reached",
+        FailureCodes.CouponNotActive,
+        FailureCodes.NotYetValid,
+        FailureCodes.Expired,
+        FailureCodes.StoreNotAllowed,
+        FailureCodes.TicketAlreadyUsed,
+        FailureCodes.PerUserLimitReached,
+        FailureCodes.TotalLimitReached,
     ];
 
     /// <summary>Every refusal, in the order the rules are checked.</summary>

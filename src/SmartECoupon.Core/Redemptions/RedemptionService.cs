@@ -11,30 +11,16 @@ using SmartECoupon.Validation;
 namespace SmartECoupon.Redemptions;
 
 /// <summary>
-/// A request's idempotency: its key, its fingerprint, and how to turn an outcome into the response that is stored and
-/// replayed (the host's status code and body, so that a replay is byte for byte the first answer).
+/// A request's idempotency: its key, its fingerprint, and the host's representation of a result (the redemption, or the
+/// failure), which the library stores under the key with the result's outcome code and gives back, unchanged, to a retry.
 /// </summary>
 /// <param name="Key">The client's key.</param>
 /// <param name="Fingerprint">The request's fingerprint.</param>
-/// <param name="Render">Turns an outcome into the response to store.</param>
-public sealed record IdempotentRequest(IdempotencyKey Key, RequestFingerprint Fingerprint, Func<RedemptionOutcome, StoredResponse> Render);
-
-/// <summary>What a redemption request came to.</summary>
-public sealed record RedeemResult
-{
-    /// <summary>
-    /// What the idempotency layer decided: <see cref="IdempotencyDecision.Proceed"/> (the redemption ran now, see
-    /// <see cref="Outcome"/>), <see cref="IdempotencyDecision.Replay"/> (see <see cref="Response"/>),
-    /// <see cref="IdempotencyDecision.KeyReused"/> or <see cref="IdempotencyDecision.InFlight"/>.
-    /// </summary>
-    public IdempotencyDecision Decision { get; init; } = IdempotencyDecision.Proceed;
-
-    /// <summary>The outcome, when the redemption ran now.</summary>
-    public RedemptionOutcome? Outcome { get; init; }
-
-    /// <summary>The stored response: the one rendered now (with a key), or the one replayed.</summary>
-    public StoredResponse? Response { get; init; }
-}
+/// <param name="Render">
+/// Represents a result as the caller will see it (for an HTTP host, the body of its answer). Called once, before the
+/// result is stored; it must not call back into the library.
+/// </param>
+public sealed record IdempotentRequest(IdempotencyKey Key, RequestFingerprint Fingerprint, Func<Result<Redemption>, CancellationToken, ValueTask<IdempotentPayload>> Render);
 
 /// <summary>
 /// Validates, redeems and voids. The rules (<see cref="RedemptionRules"/>) are checked on what the store holds; the store
@@ -54,8 +40,12 @@ public sealed partial class RedemptionService(
 {
     private readonly ILogger _logger = logger ?? NullLogger<RedemptionService>.Instance;
 
-    /// <summary>Checks whether a redemption would go through now, changing nothing (the contract's validate).</summary>
-    public async Task<Result<RedemptionCheck>> ValidateAsync(RedemptionRequest request, CancellationToken cancellationToken = default)
+    /// <summary>
+    /// Checks whether a redemption would go through now, changing nothing (the contract's validate): success, or the
+    /// failure a redemption would get (<see cref="Failure.NotFound"/>, a refusal as <see cref="Failure.Refused"/>, or
+    /// invalid input).
+    /// </summary>
+    public async Task<Result> ValidateAsync(RedemptionRequest request, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(request);
         var prepared = await PrepareAsync(request, cancellationToken).ConfigureAwait(false);
@@ -63,35 +53,51 @@ public sealed partial class RedemptionService(
         {
             return prepared.Failure;
         }
-        if (prepared.Value is not { } lookup)
+        var snapshot = prepared.Value is { } lookup ? await redemptions.FindSnapshotAsync(lookup, cancellationToken).ConfigureAwait(false) : null;
+        if (snapshot is null)
         {
-            return RedemptionCheck.NotFound;
+            return Failure.NotFound;
         }
-        var snapshot = await redemptions.FindSnapshotAsync(lookup, cancellationToken).ConfigureAwait(false);
-        return snapshot is null
-            ? RedemptionCheck.NotFound
-            : RedemptionCheck.Of(RedemptionRules.Evaluate(snapshot, request.StoreId, Instants.Now(time)));
+        return RedemptionRules.Evaluate(snapshot, request.StoreId, Instants.Now(time)) is { } refusal ? Failure.Refused(refusal) : Result.Success;
     }
 
     /// <summary>
-    /// Uses a coupon. With <paramref name="idempotent"/>, the request runs at most once per key: a retry gets the stored
-    /// answer, the same key with another request is refused, and a retry while the first still runs waits for its
-    /// answer (or, for a key held by an operation that claims keys ahead, is told the first still runs).
+    /// Uses a coupon: the new redemption, or why not (<see cref="Failure.NotFound"/>, a refusal as
+    /// <see cref="Failure.Refused"/>, invalid input, a cancelled tenant).
+    /// </summary>
+    public async Task<Result<Redemption>> RedeemAsync(RedemptionRequest request, Actor actor, RedemptionChannel channel, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        var tenantId = tenantContext.RequireTenantId();
+        var prepared = await PrepareWriteAsync(request, cancellationToken).ConfigureAwait(false);
+        if (!prepared.Succeeded)
+        {
+            return prepared.Failure;
+        }
+        var (result, _) = await ExecuteAsync(tenantId, prepared.Value, request, actor, channel, null, cancellationToken).ConfigureAwait(false);
+        Decided(tenantId, result!.Value, channel);
+        return result.Value;
+    }
+
+    /// <summary>
+    /// Uses a coupon at most once per key. The reply holds the answer to give: the result's outcome code and the host's
+    /// representation of it, stored under the key (a redemption, a refusal or a miss), or, for a retry, the answer stored
+    /// by the first request, unchanged. The same key with another request fails with
+    /// <see cref="Failure.IdempotencyKeyReused"/>; a key held by a request that has not finished, with
+    /// <see cref="Failure.IdempotencyKeyInFlight"/>. Failures that say the request was not acceptable (invalid input, a
+    /// cancelled tenant) are not stored: nothing ran, and the caller may fix the request and use the key again.
     /// </summary>
     /// <remarks>
     /// The key is not claimed up front. Its answer is written in the redemption's own transaction (or alone, for a
     /// refusal or a miss), and a key that already has a record makes that write change nothing; the stored record then
     /// decides. One transaction per request, and a process that dies mid-request leaves no claim behind.
     /// </remarks>
-    public async Task<Result<RedeemResult>> RedeemAsync(RedemptionRequest request, Actor actor, RedemptionChannel channel, IdempotentRequest? idempotent = null, CancellationToken cancellationToken = default)
+    public async Task<Result<IdempotentReply>> RedeemIdempotentlyAsync(RedemptionRequest request, Actor actor, RedemptionChannel channel, IdempotentRequest idempotent, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(request);
+        ArgumentNullException.ThrowIfNull(idempotent);
         var tenantId = tenantContext.RequireTenantId();
-        if (await gate.RefusalAsync(cancellationToken).ConfigureAwait(false) is { } refused)
-        {
-            return refused;
-        }
-        var prepared = await PrepareAsync(request, cancellationToken).ConfigureAwait(false);
+        var prepared = await PrepareWriteAsync(request, cancellationToken).ConfigureAwait(false);
         if (!prepared.Succeeded)
         {
             return prepared.Failure;
@@ -99,28 +105,29 @@ public sealed partial class RedemptionService(
 
         for (var attempt = 1; ; attempt++)
         {
-            var (outcome, response) = await ExecuteAsync(tenantId, prepared.Value, request, actor, channel, idempotent, cancellationToken).ConfigureAwait(false);
-            if (outcome is not null)
+            var (result, answer) = await ExecuteAsync(tenantId, prepared.Value, request, actor, channel, idempotent, cancellationToken).ConfigureAwait(false);
+            if (result is { } ran)
             {
-                Decided(tenantId, outcome, channel);
-                return new RedeemResult { Outcome = outcome, Response = response };
+                Decided(tenantId, ran, channel);
+                return new IdempotentReply(answer!, Replayed: false);
             }
 
             // The key already had a record, so nothing was written: the record decides.
-            var existing = await idempotency.FindAsync(idempotent!.Key.Value, cancellationToken).ConfigureAwait(false);
-            var decision = IdempotencyPolicy.Decide(existing, idempotent.Fingerprint, Instants.Now(time));
-            switch (decision)
+            var existing = await idempotency.FindAsync(idempotent.Key.Value, cancellationToken).ConfigureAwait(false);
+            switch (IdempotencyPolicy.Decide(existing, idempotent.Fingerprint, Instants.Now(time)))
             {
                 case IdempotencyDecision.Replay:
-                    return new RedeemResult { Decision = decision, Response = existing!.Response };
-                case IdempotencyDecision.KeyReused or IdempotencyDecision.InFlight:
-                    return new RedeemResult { Decision = decision };
+                    return new IdempotentReply(existing!.Answer!, Replayed: true);
+                case IdempotencyDecision.KeyReused:
+                    return Failure.IdempotencyKeyReused;
+                case IdempotencyDecision.InFlight:
+                    return Failure.IdempotencyKeyInFlight;
             }
             // Expired, abandoned by a holder that died, or removed since the write: clear it and run again, unless
             // other requests keep taking the key first.
             if (attempt == MaxKeyAttempts)
             {
-                return new RedeemResult { Decision = IdempotencyDecision.InFlight };
+                return Failure.IdempotencyKeyInFlight;
             }
             if (existing is not null)
             {
@@ -163,20 +170,20 @@ public sealed partial class RedemptionService(
     public Task<Page<Redemption>> ListAsync(PageRequest page, CancellationToken cancellationToken = default) => redemptions.ListAsync(page, cancellationToken);
 
     /// <summary>
-    /// Looks up, judges and writes. Returns the outcome and the answer stored for the key, or a null outcome when the
-    /// key already had a record (nothing was written).
+    /// Looks up, judges and writes. Returns the result and the answer stored for the key, or a null result when the key
+    /// already had a record (nothing was written).
     /// </summary>
-    private async Task<(RedemptionOutcome? Outcome, StoredResponse? Response)> ExecuteAsync(string tenantId, RedemptionLookup? lookup, RedemptionRequest request, Actor actor, RedemptionChannel channel, IdempotentRequest? idempotent, CancellationToken cancellationToken)
+    private async Task<(Result<Redemption>? Result, IdempotentAnswer? Answer)> ExecuteAsync(string tenantId, RedemptionLookup? lookup, RedemptionRequest request, Actor actor, RedemptionChannel channel, IdempotentRequest? idempotent, CancellationToken cancellationToken)
     {
         var snapshot = lookup is null ? null : await redemptions.FindSnapshotAsync(lookup, cancellationToken).ConfigureAwait(false);
         if (snapshot is null)
         {
-            return await AnswerAsync(tenantId, RedemptionOutcome.NotFound, idempotent, cancellationToken).ConfigureAwait(false);
+            return await AnswerAsync(tenantId, Failure.NotFound, idempotent, cancellationToken).ConfigureAwait(false);
         }
         var now = Instants.Now(time);
         if (RedemptionRules.Evaluate(snapshot, request.StoreId, now) is { } refusal)
         {
-            return await AnswerAsync(tenantId, RedemptionOutcome.Refused(refusal), idempotent, cancellationToken).ConfigureAwait(false);
+            return await AnswerAsync(tenantId, Failure.Refused(refusal), idempotent, cancellationToken).ConfigureAwait(false);
         }
 
         var ticket = snapshot.Ticket;
@@ -198,8 +205,7 @@ public sealed partial class RedemptionService(
             RedeemedAt = now,
             RedeemedBy = actor.MemberId,
         };
-        var redeemed = RedemptionOutcome.Redeemed(redemption);
-        var record = idempotent is null ? null : Record(tenantId, idempotent, redeemed, now);
+        var record = idempotent is null ? null : await RecordAsync(tenantId, idempotent, redemption, now, cancellationToken).ConfigureAwait(false);
         var write = new RedemptionWrite
         {
             Redemption = redemption,
@@ -215,40 +221,53 @@ public sealed partial class RedemptionService(
         if (result.Refusal is { } lost)
         {
             // A race was lost between the look-up and the write: the guard's refusal is the answer.
-            return await AnswerAsync(tenantId, RedemptionOutcome.Refused(lost), idempotent, cancellationToken).ConfigureAwait(false);
+            return await AnswerAsync(tenantId, Failure.Refused(lost), idempotent, cancellationToken).ConfigureAwait(false);
         }
-        return (RedemptionOutcome.Redeemed(result.Redemption!), record?.Response);
+        return (result.Redemption!, record?.Answer);
     }
 
-    /// <summary>An outcome that wrote nothing (a refusal or a miss): with a key, its answer is stored on its own.</summary>
-    private async Task<(RedemptionOutcome? Outcome, StoredResponse? Response)> AnswerAsync(string tenantId, RedemptionOutcome outcome, IdempotentRequest? idempotent, CancellationToken cancellationToken)
+    /// <summary>A result that wrote nothing (a refusal or a miss): with a key, its answer is stored on its own.</summary>
+    private async Task<(Result<Redemption>? Result, IdempotentAnswer? Answer)> AnswerAsync(string tenantId, Failure failure, IdempotentRequest? idempotent, CancellationToken cancellationToken)
     {
         if (idempotent is null)
         {
-            return (outcome, null);
+            return (failure, null);
         }
-        var record = Record(tenantId, idempotent, outcome, Instants.Now(time));
-        return await idempotency.TryAddAsync(record, cancellationToken).ConfigureAwait(false) ? (outcome, record.Response) : (null, null);
-    }
-
-    private IdempotencyRecord Record(string tenantId, IdempotentRequest idempotent, RedemptionOutcome outcome, DateTimeOffset now) =>
-        IdempotencyPolicy.Completed(tenantId, idempotent.Key, idempotent.Fingerprint, idempotent.Render(outcome), now, options.CurrentValue.Idempotency);
-
-    private void Decided(string tenantId, RedemptionOutcome outcome, RedemptionChannel channel)
-    {
-        SmartECoupon.Operations.SmartECouponMetrics.RedemptionDecided(
-            outcome.Kind switch { RedemptionOutcomeKind.Redeemed => "redeemed", RedemptionOutcomeKind.Refused => "refused", _ => "not_found" },
-            channel == RedemptionChannel.Page ? "page" : "api");
-        switch (outcome.Kind)
+        var record = await RecordAsync(tenantId, idempotent, failure, Instants.Now(time), cancellationToken).ConfigureAwait(false);
+        if (!await idempotency.TryAddAsync(record, cancellationToken).ConfigureAwait(false))
         {
-            case RedemptionOutcomeKind.Redeemed:
-                Log.Redeemed(_logger, outcome.Redemption!.TenantId, outcome.Redemption.CouponId, outcome.Redemption.Id);
-                break;
-            case RedemptionOutcomeKind.Refused:
-                Log.Refused(_logger, tenantId, outcome.Refusal!.Value);
-                break;
+            return (null, null);
+        }
+        return (failure, record.Answer);
+    }
+
+    /// <summary>The record kept for the key: the result's outcome code and the host's representation of it.</summary>
+    private async Task<IdempotencyRecord> RecordAsync(string tenantId, IdempotentRequest idempotent, Result<Redemption> result, DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        var payload = await idempotent.Render(result, cancellationToken).ConfigureAwait(false);
+        var answer = new IdempotentAnswer(result.Succeeded ? IdempotentAnswer.Succeeded : result.Failure.Code, payload.MediaType, payload.Content);
+        return IdempotencyPolicy.Completed(tenantId, idempotent.Key, idempotent.Fingerprint, answer, now, options.CurrentValue.Idempotency);
+    }
+
+    private void Decided(string tenantId, Result<Redemption> result, RedemptionChannel channel)
+    {
+        var outcome = result.Succeeded ? "redeemed" : result.Failure.Kind == FailureKind.NotFound ? "not_found" : "refused";
+        SmartECoupon.Operations.SmartECouponMetrics.RedemptionDecided(outcome, channel == RedemptionChannel.Page ? "page" : "api");
+        if (result.Succeeded)
+        {
+            Log.Redeemed(_logger, result.Value.TenantId, result.Value.CouponId, result.Value.Id);
+        }
+        else if (result.Failure.Kind == FailureKind.Conflict)
+        {
+            Log.Refused(_logger, tenantId, result.Failure.Code);
         }
     }
+
+    /// <summary>What every redemption checks before it looks anything up: that the tenant accepts writes, and the request's shape.</summary>
+    private async Task<Result<RedemptionLookup?>> PrepareWriteAsync(RedemptionRequest request, CancellationToken cancellationToken) =>
+        await gate.RefusalAsync(cancellationToken).ConfigureAwait(false) is { } refused
+            ? refused
+            : await PrepareAsync(request, cancellationToken).ConfigureAwait(false);
 
     /// <summary>
     /// Checks the request's shape and turns it into a store look-up. Returns a failure for malformed input (422), or a
@@ -258,7 +277,7 @@ public sealed partial class RedemptionService(
     {
         if (!request.IsWellFormed(out var field))
         {
-            return Failure.Invalid(new ValidationError(field, ValidationCodes.Required,
+            return Failure.Invalid(new ValidationError(field, FailureCodes.Required,
                 new LocalizedMessage("ticketToken、code、または sharedCode と userKey のいずれか一つを指定してください。",
                     "Give exactly one of ticketToken, code, or sharedCode with userKey.")));
         }
@@ -266,7 +285,7 @@ public sealed partial class RedemptionService(
         {
             if (!EntityIds.HasShape(storeId, EntityIds.StorePrefix) || await stores.FindAsync(storeId, cancellationToken).ConfigureAwait(false) is null)
             {
-                return Failure.Invalid(new ValidationError("storeId", ValidationCodes.NotFound,
+                return Failure.Invalid(new ValidationError("storeId", FailureCodes.NotFound,
                     new LocalizedMessage("storeId の店舗が見つかりません。", "No store has that storeId.")));
             }
         }
@@ -293,6 +312,6 @@ public sealed partial class RedemptionService(
         public static partial void Redeemed(ILogger logger, string tenantId, string couponId, string redemptionId);
 
         [LoggerMessage(EventId = 101, Level = LogLevel.Debug, Message = "Redemption in tenant {TenantId} refused: {Reason}.")]
-        public static partial void Refused(ILogger logger, string tenantId, RedemptionRefusal reason);
+        public static partial void Refused(ILogger logger, string tenantId, string reason);
     }
 }

@@ -38,8 +38,6 @@ public sealed class MemberSignInService(
     TimeProvider time,
     IOptionsMonitor<SmartECouponOptions> options)
 {
-    /// <summary>The code of a password that breaks the rules.</summary>
-    public const string WeakPassword = "weak_password";
 
     /// <summary>Checks a new password: at least <see cref="SignInOptions.MinPasswordLength"/> characters, at most 128, no control characters.</summary>
     public IReadOnlyList<ValidationError> CheckPassword(string? password)
@@ -124,7 +122,7 @@ public sealed class MemberSignInService(
     }
 
     /// <summary>Stores a member's new password hash (in the current tenant); the hash comes from the host's hasher.</summary>
-    public async Task<Result<bool>> SetPasswordHashAsync(string memberId, string passwordHash, Actor actor, CancellationToken cancellationToken = default)
+    public async Task<Result> SetPasswordHashAsync(string memberId, string passwordHash, Actor actor, CancellationToken cancellationToken = default)
     {
         ArgumentException.ThrowIfNullOrEmpty(passwordHash);
         var tenantId = tenantContext.RequireTenantId();
@@ -133,6 +131,6 @@ public sealed class MemberSignInService(
             return refused;
         }
         var audit = AuditEntry.Create(tenantId, actor, AuditActions.MemberPasswordSet, AuditTargets.Member, memberId, Instants.Now(time));
-        return await members.SetPasswordHashAsync(memberId, passwordHash, audit, cancellationToken).ConfigureAwait(false) ? true : Failure.NotFound;
+        return await members.SetPasswordHashAsync(memberId, passwordHash, audit, cancellationToken).ConfigureAwait(false) ? Result.Success : Failure.NotFound;
     }
 }

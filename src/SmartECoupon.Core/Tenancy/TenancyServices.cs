@@ -37,7 +37,7 @@ public sealed class TenantService([FromKeyedServices(TenancyCaches.Key)] ITenant
         }
         if (tenant.Status == TenantStatus.Purged)
         {
-            return Failure.Conflict(TenantPurged, "削除済みのテナントです。", "The tenant has been purged.");
+            return Failure.Conflict(FailureCodes.TenantPurged, "削除済みのテナントです。", "The tenant has been purged.");
         }
         var now = Instants.Now(time);
         var cancelledOn = effectiveOn ?? TenantTimeZones.DateIn(now, TenantTimeZones.Find(tenant.TimeZoneId));
@@ -54,8 +54,6 @@ public sealed class TenantService([FromKeyedServices(TenancyCaches.Key)] ITenant
         }
     }
 
-    /// <summary>The code of an operation refused because the tenant was purged.</summary>
-    public const string TenantPurged = "tenant_purged";
 
     /// <summary>Creates a tenant with its first administrator, who counts as its first member.</summary>
     /// <remarks><paramref name="adminEmail"/> is where the platform's notices to the administrator go; optional.</remarks>
@@ -186,12 +184,12 @@ public sealed class OperatorService([FromKeyedServices(TenancyCaches.Key)] IOper
     }
 
     /// <summary>Removes an operator; the last one stays.</summary>
-    public async Task<Result<bool>> RemoveAsync(string operatorId, CancellationToken cancellationToken = default)
+    public async Task<Result> RemoveAsync(string operatorId, CancellationToken cancellationToken = default)
     {
         var removal = await operators.RemoveAsync(operatorId, cancellationToken).ConfigureAwait(false);
         return removal switch
         {
-            OperatorRemoval.Removed => true,
+            OperatorRemoval.Removed => Result.Success,
             OperatorRemoval.NotFound => Failure.NotFound,
             _ => Failure.Conflict(FailureCodes.LastOperator, "最後のオペレーターは削除できません。", "The last operator cannot be removed."),
         };
@@ -241,7 +239,7 @@ public sealed class MemberService([FromKeyedServices(TenancyCaches.Key)] IMember
     public Task<Member?> FindAsync(string memberId, CancellationToken cancellationToken = default) => members.FindAsync(memberId, cancellationToken);
 
     /// <summary>Removes a member; their key stops working at once.</summary>
-    public async Task<Result<bool>> RemoveAsync(string memberId, Actor actor, CancellationToken cancellationToken = default)
+    public async Task<Result> RemoveAsync(string memberId, Actor actor, CancellationToken cancellationToken = default)
     {
         var tenantId = tenantContext.RequireTenantId();
         if (await gate.RefusalAsync(cancellationToken).ConfigureAwait(false) is { } refused)
@@ -250,7 +248,7 @@ public sealed class MemberService([FromKeyedServices(TenancyCaches.Key)] IMember
         }
         var audit = AuditEntry.Create(tenantId, actor, AuditActions.MemberDeleted, AuditTargets.Member, memberId, Instants.Now(time));
         var removed = await members.RemoveAsync(memberId, audit, cancellationToken).ConfigureAwait(false);
-        return removed ? true : Failure.NotFound;
+        return removed ? Result.Success : Failure.NotFound;
     }
 
     /// <summary>Gives a member a new key; the old one stops working at once.</summary>

@@ -37,8 +37,6 @@ public static class ThemeRules
     /// <summary>The contrast WCAG 2.x level AA asks of normal text.</summary>
     public const double MinimumContrast = 4.5;
 
-    /// <summary>The code of a theme whose text is not readable on its background.</summary>
-    public const string LowContrast = "low_contrast";
 
     /// <summary>Checks a draft and returns the theme with colours in upper case, or the failure.</summary>
     public static Result<TenantTheme> Validate(TenantThemeDraft draft)
@@ -58,7 +56,7 @@ public static class ThemeRules
         CheckPair(new FieldLabel("buttonTextColor", "ボタンの文字の色", "buttonTextColor"), buttonText!, new FieldLabel("primaryColor", "ボタンの色", "primaryColor"), primary!, low);
         if (low.Count > 0)
         {
-            return new Failure(FailureKind.Invalid, LowContrast, new LocalizedMessage(
+            return new Failure(FailureKind.Invalid, FailureCodes.LowContrast, new LocalizedMessage(
                 "文字と背景のコントラストが不足しています（4.5:1以上にしてください）。", "Text and its background need a contrast of at least 4.5:1 (WCAG 2.x).")) { Errors = low };
         }
         return new TenantTheme(primary!, buttonText!, background!, text!);
@@ -109,7 +107,7 @@ public static class ThemeRules
         if (ratio < MinimumContrast)
         {
             var shown = ratio.ToString("0.00", CultureInfo.InvariantCulture);
-            errors.Add(new ValidationError(foregroundField.Field, LowContrast, new LocalizedMessage(
+            errors.Add(new ValidationError(foregroundField.Field, FailureCodes.LowContrast, new LocalizedMessage(
                 $"{foregroundField.Japanese}と{backgroundField.Japanese}のコントラストは{shown}:1です。4.5:1以上にしてください。",
                 $"{foregroundField.English} on {backgroundField.English} has a contrast of {shown}:1; at least 4.5:1 is needed.")));
         }

@@ -215,32 +215,32 @@ public readonly record struct FieldLabel(string Field, string Japanese, string E
 public static class FieldErrors
 {
     /// <summary>A required field is missing.</summary>
-    public static ValidationError Required(FieldLabel field) => new(field.Field, ValidationCodes.Required,
+    public static ValidationError Required(FieldLabel field) => new(field.Field, FailureCodes.Required,
         new LocalizedMessage($"{field.Japanese}は必須です。", $"{field.English} is required."));
 
     /// <summary>A value is longer than <paramref name="max"/> characters.</summary>
-    public static ValidationError TooLong(FieldLabel field, int max) => new(field.Field, ValidationCodes.TooLong,
+    public static ValidationError TooLong(FieldLabel field, int max) => new(field.Field, FailureCodes.TooLong,
         new LocalizedMessage($"{field.Japanese}は{max}文字以内で入力してください。", $"{field.English} must be at most {max} characters."));
 
     /// <summary>
     /// A value is within its length in characters but longer than storage holds (long emoji sequences, piles of
     /// combining marks): the same code, <c>too_long</c>, with a message that does not contradict the character count.
     /// </summary>
-    public static ValidationError TooLongToStore(FieldLabel field, int maxUtf16Units) => new(field.Field, ValidationCodes.TooLong,
+    public static ValidationError TooLongToStore(FieldLabel field, int maxUtf16Units) => new(field.Field, FailureCodes.TooLong,
         new LocalizedMessage($"{field.Japanese}が長すぎます。絵文字や結合文字を減らしてください（上限はUTF-16で{maxUtf16Units}単位）。",
             $"{field.English} is too long to store: use fewer emoji or combining marks (at most {maxUtf16Units} UTF-16 code units)."));
 
     /// <summary>A value takes more than <paramref name="maxBytes"/> bytes in Shift_JIS (CP932).</summary>
-    public static ValidationError TooLongInBytes(FieldLabel field, int maxBytes) => new(field.Field, ValidationCodes.TooLong,
+    public static ValidationError TooLongInBytes(FieldLabel field, int maxBytes) => new(field.Field, FailureCodes.TooLong,
         new LocalizedMessage($"{field.Japanese}は{maxBytes}バイト以内（全角{maxBytes / 2}文字、半角{maxBytes}文字まで）で入力してください。",
             $"{field.English} must be at most {maxBytes} bytes in Shift_JIS (full-width characters take two)."));
 
     /// <summary>A value is shorter than <paramref name="min"/> characters.</summary>
-    public static ValidationError TooShort(FieldLabel field, int min) => new(field.Field, ValidationCodes.TooShort,
+    public static ValidationError TooShort(FieldLabel field, int min) => new(field.Field, FailureCodes.TooShort,
         new LocalizedMessage($"{field.Japanese}は{min}文字以上で入力してください。", $"{field.English} must be at least {min} characters."));
 
     /// <summary>A value holds characters that are not allowed.</summary>
-    public static ValidationError InvalidCharacters(FieldLabel field, IReadOnlyList<string> offending) => new(field.Field, ValidationCodes.InvalidCharacters,
+    public static ValidationError InvalidCharacters(FieldLabel field, IReadOnlyList<string> offending) => new(field.Field, FailureCodes.InvalidCharacters,
         new LocalizedMessage(
             $"{field.Japanese}に使用できない文字が含まれています: {string.Join(", ", offending)}",
             $"{field.English} contains characters that are not allowed: {string.Join(", ", offending)}"))
@@ -249,19 +249,19 @@ public static class FieldErrors
     };
 
     /// <summary>A value does not have the expected format.</summary>
-    public static ValidationError InvalidFormat(FieldLabel field, string expectedJa, string expectedEn) => new(field.Field, ValidationCodes.InvalidFormat,
+    public static ValidationError InvalidFormat(FieldLabel field, string expectedJa, string expectedEn) => new(field.Field, FailureCodes.InvalidFormat,
         new LocalizedMessage($"{field.Japanese}の形式が正しくありません（{expectedJa}）。", $"{field.English} has an invalid format (expected {expectedEn})."));
 
     /// <summary>A field the operation does not know, named by its path (<c>schedule.hour</c>).</summary>
-    public static ValidationError UnknownField(string path) => new(path, ValidationCodes.UnknownField,
+    public static ValidationError UnknownField(string path) => new(path, FailureCodes.UnknownField,
         new LocalizedMessage($"{path} という項目はありません。項目名を確認してください。", $"{path} is not a field of this request; check its name."));
 
     /// <summary>A field of the wrong JSON type.</summary>
-    public static ValidationError InvalidType(FieldLabel field, string expectedJa, string expectedEn) => new(field.Field, ValidationCodes.InvalidType,
+    public static ValidationError InvalidType(FieldLabel field, string expectedJa, string expectedEn) => new(field.Field, FailureCodes.InvalidType,
         new LocalizedMessage($"{field.Japanese}の型が正しくありません（{expectedJa}）。", $"{field.English} has the wrong type (expected {expectedEn})."));
 
     /// <summary>A number or date lies outside its range.</summary>
-    public static ValidationError OutOfRange(FieldLabel field, string rangeJa, string rangeEn) => new(field.Field, ValidationCodes.OutOfRange,
+    public static ValidationError OutOfRange(FieldLabel field, string rangeJa, string rangeEn) => new(field.Field, FailureCodes.OutOfRange,
         new LocalizedMessage($"{field.Japanese}は{rangeJa}にしてください。", $"{field.English} must be {rangeEn}."));
 }
 

@@ -95,7 +95,8 @@ internal sealed class IdempotencyConfiguration : IEntityTypeConfiguration<Idempo
         builder.Property(i => i.Key).HasMaxLength(255);
         builder.Property(i => i.Fingerprint).HasMaxLength(64);
         builder.Property(i => i.State).HasMaxLength(16);
-        builder.Property(i => i.ResponseContentType).HasMaxLength(100);
+        builder.Property(i => i.OutcomeCode).HasMaxLength(64);
+        builder.Property(i => i.MediaType).HasMaxLength(100);
         // For the sweep that removes expired records of every tenant.
         builder.HasIndex(i => i.ExpiresAt);
         builder.HasOne<TenantRow>().WithMany().HasForeignKey(i => i.TenantId).OnDelete(DeleteBehavior.Restrict);

@@ -228,9 +228,9 @@ internal static class RowMapping
         CreatedAt = record.CreatedAt,
         LockedUntil = record.LockedUntil,
         ExpiresAt = record.ExpiresAt,
-        ResponseStatus = record.Response?.StatusCode,
-        ResponseContentType = record.Response?.ContentType,
-        ResponseBody = record.Response?.Body,
+        OutcomeCode = record.Answer?.OutcomeCode,
+        MediaType = record.Answer?.MediaType,
+        Payload = record.Answer?.Payload,
     };
 
     public static IdempotencyRecord ToDomain(IdempotencyRow row) => new()
@@ -242,8 +242,8 @@ internal static class RowMapping
         CreatedAt = row.CreatedAt,
         LockedUntil = row.LockedUntil,
         ExpiresAt = row.ExpiresAt,
-        Response = row.ResponseStatus is { } status
-            ? new StoredResponse(status, row.ResponseContentType ?? "application/json", row.ResponseBody ?? "")
+        Answer = row.OutcomeCode is { } outcome
+            ? new IdempotentAnswer(outcome, row.MediaType ?? "application/json", row.Payload ?? "")
             : null,
     };
 

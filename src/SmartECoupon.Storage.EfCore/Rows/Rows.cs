@@ -141,9 +141,9 @@ internal sealed class IdempotencyRow : ITenantRow
     public DateTimeOffset CreatedAt { get; set; }
     public DateTimeOffset LockedUntil { get; set; }
     public DateTimeOffset ExpiresAt { get; set; }
-    public int? ResponseStatus { get; set; }
-    public string? ResponseContentType { get; set; }
-    public string? ResponseBody { get; set; }
+    public string? OutcomeCode { get; set; }
+    public string? MediaType { get; set; }
+    public string? Payload { get; set; }
 }
 
 internal sealed class AuditRow : ITenantRow

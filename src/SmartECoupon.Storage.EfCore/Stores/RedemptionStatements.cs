@@ -35,8 +35,8 @@ internal enum RedemptionGuard
 internal sealed class RedemptionStatements
 {
     private const string InsertIdempotency = """
-        INSERT INTO "idempotency_records" ("tenant_id", "key", "fingerprint", "state", "created_at", "locked_until", "expires_at", "response_status", "response_content_type", "response_body")
-        VALUES (@tenant, @key, @fingerprint, @state, @created_at, @locked_until, @expires_at, @response_status, @response_content_type, @response_body)
+        INSERT INTO "idempotency_records" ("tenant_id", "key", "fingerprint", "state", "created_at", "locked_until", "expires_at", "outcome_code", "media_type", "payload")
+        VALUES (@tenant, @key, @fingerprint, @state, @created_at, @locked_until, @expires_at, @outcome_code, @media_type, @payload)
         ON CONFLICT DO NOTHING
         """;
 
@@ -113,8 +113,8 @@ internal sealed class RedemptionStatements
             command.CommandText = """
                 SELECT smartecoupon_redeem(@tenant, @coupon, @published, @guard_ticket, @guard_code, @one_time_kind, @redemption, @ticket,
                     @code, @user_key, @store, @channel, @redeemed_at, @redeemed_by, @audit, @audit_at, @actor_kind, @actor_id, @action,
-                    @target_type, @target_id, @key, @fingerprint, @state, @created_at, @locked_until, @expires_at, @response_status,
-                    @response_content_type, @response_body)
+                    @target_type, @target_id, @key, @fingerprint, @state, @created_at, @locked_until, @expires_at, @outcome_code,
+                    @media_type, @payload)
                 """;
             Add(command, "tenant", _tenantId);
             Add(command, "coupon", _redemption.CouponId);
@@ -143,9 +143,9 @@ internal sealed class RedemptionStatements
             Add(command, "created_at", _record?.CreatedAt);
             Add(command, "locked_until", _record?.LockedUntil);
             Add(command, "expires_at", _record?.ExpiresAt);
-            Add(command, "response_status", _record?.ResponseStatus, NpgsqlTypes.NpgsqlDbType.Integer);
-            Add(command, "response_content_type", _record?.ResponseContentType);
-            Add(command, "response_body", _record?.ResponseBody);
+            Add(command, "outcome_code", _record?.OutcomeCode);
+            Add(command, "media_type", _record?.MediaType);
+            Add(command, "payload", _record?.Payload);
             try
             {
                 var result = await command.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false);
@@ -172,9 +172,6 @@ internal sealed class RedemptionStatements
             Value = value is { } instant ? Instants.Truncate(instant.ToUniversalTime()) : DBNull.Value,
         });
 
-    private static void Add(NpgsqlCommand command, string name, int? value, NpgsqlTypes.NpgsqlDbType type) =>
-        command.Parameters.Add(new NpgsqlParameter(name, type) { Value = (object?)value ?? DBNull.Value });
-
     /// <summary>A parameter's value as SQLite stores it: instants as microseconds since the epoch, null as NULL.</summary>
     internal static object SqliteValue(object? value) => value switch
     {
@@ -192,7 +189,7 @@ internal sealed class RedemptionStatements
             [
                 new("@tenant", _tenantId), new("@key", record.Key), new("@fingerprint", record.Fingerprint), new("@state", record.State),
                 new("@created_at", record.CreatedAt), new("@locked_until", record.LockedUntil), new("@expires_at", record.ExpiresAt),
-                new("@response_status", record.ResponseStatus), new("@response_content_type", record.ResponseContentType), new("@response_body", record.ResponseBody),
+                new("@outcome_code", record.OutcomeCode), new("@media_type", record.MediaType), new("@payload", record.Payload),
             ], RedemptionGuard.IdempotencyKey);
         }
         if (_guardTicketId is not null)

@@ -71,10 +71,10 @@ public class CouponRulesTests
         var forty = string.Concat(Enumerable.Repeat("👍🏽", 40));
         Assert.Empty(Check(Valid() with { Title = forty }).Errors);
         Assert.Equal("👨‍👩‍👧‍👦", Check(Valid() with { Benefit = "👨‍👩‍👧‍👦" }).Content.Benefit);
-        Assert.Equal(ValidationCodes.TooLong, SingleError(Valid() with { Title = forty + "あ" }).Code);
+        Assert.Equal(FailureCodes.TooLong, SingleError(Valid() with { Title = forty + "あ" }).Code);
 
         var error = SingleError(Valid() with { Title = new string('あ', 41) });
-        Assert.Equal(("title", ValidationCodes.TooLong), (error.Field, error.Code));
+        Assert.Equal(("title", FailureCodes.TooLong), (error.Field, error.Code));
         Assert.Equal("タイトルは40文字以内で入力してください。", error.Message.Japanese);
         Assert.Equal("Title must be at most 40 characters.", error.Message.English);
     }
@@ -86,7 +86,7 @@ public class CouponRulesTests
         var zalgo = "a" + new string('\u0301', 300);
         var error = SingleError(Valid() with { Benefit = zalgo });
 
-        Assert.Equal(ValidationCodes.TooLong, error.Code);
+        Assert.Equal(FailureCodes.TooLong, error.Code);
     }
 
     [Theory]
@@ -98,7 +98,7 @@ public class CouponRulesTests
     {
         var error = SingleError(Valid() with { Title = title });
 
-        Assert.Equal(("title", ValidationCodes.Required), (error.Field, error.Code));
+        Assert.Equal(("title", FailureCodes.Required), (error.Field, error.Code));
     }
 
     [Theory]
@@ -118,7 +118,7 @@ public class CouponRulesTests
     {
         var error = SingleError(Valid() with { Title = title });
 
-        Assert.Equal(ValidationCodes.InvalidCharacters, error.Code);
+        Assert.Equal(FailureCodes.InvalidCharacters, error.Code);
         Assert.Equal([offending], error.OffendingCharacters);
         Assert.Contains(offending, error.Message.English, StringComparison.Ordinal);
     }
@@ -128,7 +128,7 @@ public class CouponRulesTests
     {
         var error = SingleError(Valid() with { Title = "a\uD842b" });
 
-        Assert.Equal(ValidationCodes.InvalidCharacters, error.Code);
+        Assert.Equal(FailureCodes.InvalidCharacters, error.Code);
         Assert.Equal(["U+D842"], error.OffendingCharacters);
     }
 
@@ -136,8 +136,8 @@ public class CouponRulesTests
     public void Line_breaks_are_allowed_in_the_description_only()
     {
         Assert.Empty(Check(Valid() with { Description = "a\nb\r\nc" }).Errors);
-        Assert.Equal(ValidationCodes.InvalidCharacters, SingleError(Valid() with { Benefit = "a\r\nb" }).Code);
-        Assert.Equal(ValidationCodes.InvalidCharacters, SingleError(Valid() with { Description = "a\tb" }).Code);
+        Assert.Equal(FailureCodes.InvalidCharacters, SingleError(Valid() with { Benefit = "a\r\nb" }).Code);
+        Assert.Equal(FailureCodes.InvalidCharacters, SingleError(Valid() with { Description = "a\tb" }).Code);
     }
 
     [Fact]
@@ -148,7 +148,7 @@ public class CouponRulesTests
             ValidFrom = ValidityBound.FromDate(new DateOnly(2026, 12, 2)),
             ValidUntil = ValidityBound.FromDate(new DateOnly(2026, 12, 1)),
         });
-        Assert.Equal(("validUntil", ValidationCodes.OutOfRange), (error.Field, error.Code));
+        Assert.Equal(("validUntil", FailureCodes.OutOfRange), (error.Field, error.Code));
 
         Assert.Empty(Check(Valid() with
         {
@@ -165,13 +165,13 @@ public class CouponRulesTests
     {
         var error = SingleError(Valid() with { TotalLimit = total });
 
-        Assert.Equal((field, ValidationCodes.OutOfRange), (error.Field, error.Code));
+        Assert.Equal((field, FailureCodes.OutOfRange), (error.Field, error.Code));
     }
 
     [Fact]
     public void Per_user_limit_must_be_positive_and_null_means_unlimited()
     {
-        Assert.Equal(ValidationCodes.OutOfRange, SingleError(Valid() with { PerUserLimit = 0 }).Code);
+        Assert.Equal(FailureCodes.OutOfRange, SingleError(Valid() with { PerUserLimit = 0 }).Code);
         var (content, errors) = Check(Valid() with { PerUserLimit = null });
         Assert.Empty(errors);
         Assert.Null(content.PerUserLimit);
@@ -182,7 +182,7 @@ public class CouponRulesTests
     {
         var error = SingleError(Valid() with { StoreIds = [StoreA, "cpn_01jdx3k9v2m7q8r4s5t6w7x8y9"] });
 
-        Assert.Equal(("storeIds", ValidationCodes.InvalidFormat), (error.Field, error.Code));
+        Assert.Equal(("storeIds", FailureCodes.InvalidFormat), (error.Field, error.Code));
     }
 
     [Theory]
@@ -194,7 +194,7 @@ public class CouponRulesTests
     {
         var error = SingleError(Valid() with { SharedCode = shared });
 
-        Assert.Equal(("sharedCode", ValidationCodes.InvalidFormat), (error.Field, error.Code));
+        Assert.Equal(("sharedCode", FailureCodes.InvalidFormat), (error.Field, error.Code));
         Assert.Equal("共通コードの形式が正しくありません（英数字3～32文字、ハイフン可）。", error.Message.Japanese);
     }
 
@@ -203,7 +203,7 @@ public class CouponRulesTests
     {
         var error = SingleError(Valid() with { SharedCode = "ようこそ10" });
 
-        Assert.Equal(("sharedCode", ValidationCodes.InvalidCharacters), (error.Field, error.Code));
+        Assert.Equal(("sharedCode", FailureCodes.InvalidCharacters), (error.Field, error.Code));
         Assert.Equal(["よ (U+3088)", "う (U+3046)", "こ (U+3053)", "そ (U+305D)"], error.OffendingCharacters);
     }
 

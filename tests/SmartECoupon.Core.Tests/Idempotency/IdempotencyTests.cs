@@ -164,13 +164,18 @@ public class IdempotencyPolicyTests
     private IdempotencyRecord Claimed()
     {
         Assert.True(IdempotencyKey.TryCreate("key-1", out var key));
-        return IdempotencyPolicy.Claim("tnt_a", key, First, _time.GetUtcNow(), _options);
+        var now = _time.GetUtcNow();
+        return new IdempotencyRecord
+        {
+            TenantId = "tnt_a", Key = key.Value, Fingerprint = First.Value, State = IdempotencyRecordState.InFlight,
+            CreatedAt = now, LockedUntil = now + _options.InFlightLease, ExpiresAt = now + _options.Retention,
+        };
     }
 
     private IdempotencyRecord Completed() => Claimed() with
     {
         State = IdempotencyRecordState.Completed,
-        Response = new StoredResponse(201, "application/json", "{\"id\":\"red_1\"}"),
+        Answer = new IdempotentAnswer(IdempotentAnswer.Succeeded, "application/json", "{\"id\":\"red_1\"}"),
     };
 
     [Fact]
@@ -228,30 +233,22 @@ public class IdempotencyPolicyTests
     }
 
     [Fact]
-    public void Retention_and_lease_follow_the_options()
+    public void Retention_follows_the_options()
     {
         _options.Retention = TimeSpan.FromDays(7);
-        _options.InFlightLease = TimeSpan.FromMinutes(2);
-        var claim = Claimed();
+        Assert.True(IdempotencyKey.TryCreate("key-1", out var key));
+        var answer = new IdempotentAnswer(FailureCodes.NotFound, "application/problem+json", "{}");
+        var record = IdempotencyPolicy.Completed("tnt_a", key, First, answer, _time.GetUtcNow(), _options);
 
-        Assert.Equal(_time.GetUtcNow().AddDays(7), claim.ExpiresAt);
-        Assert.Equal(_time.GetUtcNow().AddMinutes(2), claim.LockedUntil);
+        Assert.Equal((_time.GetUtcNow().AddDays(7), IdempotencyRecordState.Completed, answer), (record.ExpiresAt, record.State, record.Answer));
     }
 
-    [Theory]
-    [InlineData(200, true)]
-    [InlineData(201, true)]
-    [InlineData(404, true)]
-    [InlineData(409, true)]
-    [InlineData(400, false)]
-    [InlineData(401, false)]
-    [InlineData(403, false)]
-    [InlineData(422, false)]
-    [InlineData(429, false)]
-    [InlineData(500, false)]
-    [InlineData(503, false)]
-    public void Only_finished_answers_are_stored(int status, bool stored)
+    [Fact]
+    public void An_answer_is_an_outcome_code_and_a_payload_with_no_status()
     {
-        Assert.Equal(stored, IdempotencyPolicy.IsStored(status));
+        var answer = new IdempotentAnswer(IdempotentAnswer.Succeeded, "application/json", "{}");
+        Assert.True(answer.IsSuccess);
+        Assert.False((answer with { OutcomeCode = FailureCodes.TotalLimitReached }).IsSuccess);
+        Assert.DoesNotContain(typeof(IdempotentAnswer).GetProperties(), p => p.PropertyType == typeof(int));
     }
 }

@@ -38,7 +38,7 @@ public class MaintenanceNoticePolicyTests
 
         Assert.True(withReason.Succeeded);
         Assert.Equal((true, "ストレージ障害の復旧"), (withReason.Value.Emergency, withReason.Value.Reason));
-        Assert.Equal(("reason", ValidationCodes.Required), (withoutReason.Failure!.Errors[0].Field, withoutReason.Failure.Errors[0].Code));
+        Assert.Equal(("reason", FailureCodes.Required), (withoutReason.Failure!.Errors[0].Field, withoutReason.Failure.Errors[0].Code));
     }
 
     [Fact]

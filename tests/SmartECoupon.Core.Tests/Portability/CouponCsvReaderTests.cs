@@ -78,7 +78,7 @@ public sealed class CouponCsvReaderTests
         // csv-spectrum's location_coordinates holds U+FFFD where a degree sign was mis-decoded.
         var error = SingleError(Read("title,benefit\r\nok,fine\r\n\"41\uFFFD 24' N\",x\r\n"));
 
-        Assert.Equal((ValidationCodes.InvalidCharacters, 3L, "title"), (error.Code, error.Location!.Line!.Value, error.Location.Column));
+        Assert.Equal((FailureCodes.InvalidCharacters, 3L, "title"), (error.Code, error.Location!.Line!.Value, error.Location.Column));
     }
 
     [Fact]
@@ -150,7 +150,7 @@ public sealed class CouponCsvReaderTests
     {
         var error = SingleError(Read(bytes));
 
-        Assert.Equal((ValidationCodes.MalformedCsv, 1L), (error.Code, error.Location!.Line!.Value));
+        Assert.Equal((FailureCodes.MalformedCsv, 1L), (error.Code, error.Location!.Line!.Value));
     }
 
     [Fact]
@@ -179,7 +179,7 @@ public sealed class CouponCsvReaderTests
 
         Assert.Empty(result.Rows);
         Assert.Equal([3L, 4L], result.Errors.Select(e => e.Location!.Line!.Value));
-        Assert.All(result.Errors, e => Assert.Equal(ValidationCodes.MalformedCsv, e.Code));
+        Assert.All(result.Errors, e => Assert.Equal(FailureCodes.MalformedCsv, e.Code));
     }
 
     [Theory]
@@ -189,7 +189,7 @@ public sealed class CouponCsvReaderTests
     {
         var error = SingleError(Read(csv));
 
-        Assert.Equal(ValidationCodes.MalformedCsv, error.Code);
+        Assert.Equal(FailureCodes.MalformedCsv, error.Code);
         Assert.Equal(3L, error.Location!.Line);
     }
 
@@ -200,7 +200,7 @@ public sealed class CouponCsvReaderTests
 
         var error = SingleError(Read(Encoding.UTF8.GetBytes(csv)));
 
-        Assert.Equal((ValidationCodes.TooLong, 3L, "description"), (error.Code, error.Location!.Line!.Value, error.Location.Column));
+        Assert.Equal((FailureCodes.TooLong, 3L, "description"), (error.Code, error.Location!.Line!.Value, error.Location.Column));
     }
 
     [Fact]
@@ -209,7 +209,7 @@ public sealed class CouponCsvReaderTests
         var result = Read("title,benefit,description\r\na,b," + new string('x', 1001) + "\r\n");
 
         var error = SingleError(result);
-        Assert.Equal((ValidationCodes.TooLong, 2L, "description"), (error.Code, error.Location!.Line!.Value, error.Location.Column));
+        Assert.Equal((FailureCodes.TooLong, 2L, "description"), (error.Code, error.Location!.Line!.Value, error.Location.Column));
     }
 
     [Fact]
@@ -220,7 +220,7 @@ public sealed class CouponCsvReaderTests
 
         var error = SingleError(Read(bytes));
 
-        Assert.Equal(ValidationCodes.MalformedCsv, error.Code);
+        Assert.Equal(FailureCodes.MalformedCsv, error.Code);
         Assert.Contains("Shift_JIS", error.Message.English, StringComparison.Ordinal);
     }
 

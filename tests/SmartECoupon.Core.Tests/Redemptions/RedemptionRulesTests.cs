@@ -203,19 +203,17 @@ public class RedemptionRulesTests
     }
 
     [Fact]
-    public void Outcomes_are_typed_and_carry_only_what_their_kind_has()
+    public void A_refusal_is_a_conflict_with_its_code_and_message()
     {
-        var redemption = new Redemption { TenantId = "t", Id = "red_a", CouponId = "c" };
-
-        Assert.Equal((RedemptionOutcomeKind.Redeemed, redemption, (RedemptionRefusal?)null), (RedemptionOutcome.Redeemed(redemption).Kind, RedemptionOutcome.Redeemed(redemption).Redemption, RedemptionOutcome.Redeemed(redemption).Refusal));
-        var refused = RedemptionOutcome.Refused(RedemptionRefusal.Expired);
-        Assert.Equal((RedemptionOutcomeKind.Refused, RedemptionRefusal.Expired), (refused.Kind, refused.Refusal));
-        Assert.Null(refused.Redemption);
-        Assert.Equal(RedemptionOutcomeKind.NotFound, RedemptionOutcome.NotFound.Kind);
-        Assert.True(RedemptionCheck.Of(null).IsRedeemable);
-        Assert.False(RedemptionCheck.Of(RedemptionRefusal.Expired).IsRedeemable);
-        Assert.False(RedemptionCheck.NotFound.IsRedeemable);
-        Assert.False(RedemptionCheck.NotFound.Found);
+        foreach (var refusal in RedemptionRefusals.InOrder)
+        {
+            var failure = Failure.Refused(refusal);
+            Assert.Equal((FailureKind.Conflict, refusal.ToCode(), refusal.MessageOf()), (failure.Kind, failure.Code, failure.Message));
+        }
+        Result redeemable = Result.Success;
+        Result refused = Failure.Refused(RedemptionRefusal.Expired);
+        Assert.True(redeemable.Succeeded);
+        Assert.Equal(FailureCodes.Expired, refused.Failure?.Code);
     }
 
     [Theory]

@@ -67,7 +67,7 @@ public sealed class FieldPolicyTests
         Assert.Equal("ヤマダ　タロウ", Apply(furigana, "ﾔﾏﾀﾞ　ﾀﾛｳ").Stored);
         var (_, errors) = Apply(furigana, "やまだ タロウ1");
         var error = Assert.Single(errors);
-        Assert.Equal(ValidationCodes.InvalidCharacters, error.Code);
+        Assert.Equal(FailureCodes.InvalidCharacters, error.Code);
         Assert.Equal(["や (U+3084)", "ま (U+307E)", "だ (U+3060)", "1 (U+0031)"], error.OffendingCharacters);
     }
 
@@ -93,7 +93,7 @@ public sealed class FieldPolicyTests
 
         Assert.Null(stored);
         var error = Assert.Single(errors);
-        Assert.Equal(ValidationCodes.InvalidCharacters, error.Code);
+        Assert.Equal(FailureCodes.InvalidCharacters, error.Code);
         Assert.Contains(offending, error.OffendingCharacters);
         Assert.Contains(offending, error.Message.Japanese, StringComparison.Ordinal);
     }
@@ -126,7 +126,7 @@ public sealed class FieldPolicyTests
         var policy = new FieldPolicy { MaxLength = 3, AllowLineBreaks = true };
 
         Assert.Empty(Apply(policy, "a\r\nb").Errors);
-        Assert.Equal(ValidationCodes.TooLong, Assert.Single(Apply(policy, "a\n\nbc").Errors).Code);
+        Assert.Equal(FailureCodes.TooLong, Assert.Single(Apply(policy, "a\n\nbc").Errors).Code);
     }
 
     [Theory]
@@ -139,7 +139,7 @@ public sealed class FieldPolicyTests
     {
         var error = Assert.Single(Apply(new FieldPolicy { Required = true }, input).Errors);
 
-        Assert.Equal(ValidationCodes.Required, error.Code);
+        Assert.Equal(FailureCodes.Required, error.Code);
     }
 
     [Fact]
@@ -154,10 +154,10 @@ public sealed class FieldPolicyTests
     {
         var policy = new FieldPolicy { MinLength = 2, MaxLength = 3, MaxUtf16Length = 12 };
 
-        Assert.Equal(ValidationCodes.TooShort, Assert.Single(Apply(policy, "が").Errors).Code);
+        Assert.Equal(FailureCodes.TooShort, Assert.Single(Apply(policy, "が").Errors).Code);
         Assert.Empty(Apply(policy, "ｶﾞｶﾞ").Errors);                   // two clusters, four units
         Assert.Empty(Apply(policy, "👨‍👩‍👧‍👦a").Errors);                // two clusters, twelve units
-        Assert.Equal(ValidationCodes.TooLong, Assert.Single(Apply(policy, "👨‍👩‍👧‍👦👍").Errors).Code); // 2 clusters, 13 units
+        Assert.Equal(FailureCodes.TooLong, Assert.Single(Apply(policy, "👨‍👩‍👧‍👦👍").Errors).Code); // 2 clusters, 13 units
     }
 
     [Fact]
@@ -167,7 +167,7 @@ public sealed class FieldPolicyTests
 
         var error = Assert.Single(Apply(policy, string.Concat(Enumerable.Repeat("👨‍👩‍👧‍👦", 15))).Errors);
 
-        Assert.Equal(ValidationCodes.TooLong, error.Code);
+        Assert.Equal(FailureCodes.TooLong, error.Code);
         Assert.Equal("nameが長すぎます。絵文字や結合文字を減らしてください（上限はUTF-16で160単位）。", error.Message.Japanese);
     }
 
@@ -179,7 +179,7 @@ public sealed class FieldPolicyTests
         Assert.Empty(Apply(policy, "あいうえお").Errors);          // 10 bytes
         Assert.Empty(Apply(policy, "ｱｲｳｴｵｶｷｸｹｺ").Errors);          // 10 bytes
         var error = Assert.Single(Apply(policy, "あいうえおa").Errors);
-        Assert.Equal(ValidationCodes.TooLong, error.Code);
+        Assert.Equal(FailureCodes.TooLong, error.Code);
         Assert.Equal("nameは10バイト以内（全角5文字、半角10文字まで）で入力してください。", error.Message.Japanese);
     }
 
@@ -205,7 +205,7 @@ public sealed class FieldPolicyTests
 
         Assert.Equal("髙橋商店セール 2割引", Apply(title, "髙橋商店ｾｰﾙ 2割引").Stored);
         Assert.Equal(["𠮷 (U+20BB7)"], Assert.Single(Apply(title, "𠮷野家").Errors).OffendingCharacters);
-        Assert.Equal(ValidationCodes.TooLong, Assert.Single(Apply(title, new string('あ', 21)).Errors).Code);
+        Assert.Equal(FailureCodes.TooLong, Assert.Single(Apply(title, new string('あ', 21)).Errors).Code);
     }
 
     [Fact]
@@ -248,7 +248,7 @@ public sealed class FieldPolicyTests
 
         var error = Assert.Single(Apply(new FieldPolicy { MaxLength = 40 }, huge).Errors);
 
-        Assert.Equal(ValidationCodes.TooLong, error.Code);
+        Assert.Equal(FailureCodes.TooLong, error.Code);
     }
 
     [Theory]

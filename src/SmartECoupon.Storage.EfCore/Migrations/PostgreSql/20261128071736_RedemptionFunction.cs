@@ -14,10 +14,8 @@ namespace SmartECoupon.Storage.EfCore.Migrations.PostgreSql
     /// <inheritdoc />
     internal partial class RedemptionFunction : Migration
     {
-        /// <inheritdoc />
-        protected override void Up(MigrationBuilder migrationBuilder)
-        {
-            migrationBuilder.Sql("""
+        /// <summary>The function as this migration creates it (a later migration that replaces it restores it on the way down).</summary>
+        internal const string CreateSql = """
                 CREATE OR REPLACE FUNCTION smartecoupon_redeem(
                     p_tenant_id text,
                     p_coupon_id text,
@@ -96,7 +94,12 @@ namespace SmartECoupon.Storage.EfCore.Migrations.PostgreSql
                     RETURN NULL;
                 END
                 $$;
-                """);
+            """;
+
+        /// <inheritdoc />
+        protected override void Up(MigrationBuilder migrationBuilder)
+        {
+            migrationBuilder.Sql(CreateSql);
         }
 
         /// <inheritdoc />

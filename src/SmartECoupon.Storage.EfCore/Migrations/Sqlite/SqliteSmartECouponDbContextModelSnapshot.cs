@@ -356,18 +356,19 @@ namespace SmartECoupon.Storage.EfCore.Migrations.Sqlite
                         .HasColumnType("INTEGER")
                         .HasColumnName("locked_until");
 
-                    b.Property<string>("ResponseBody")
-                        .HasColumnType("TEXT")
-                        .HasColumnName("response_body");
-
-                    b.Property<string>("ResponseContentType")
+                    b.Property<string>("MediaType")
                         .HasMaxLength(100)
                         .HasColumnType("TEXT")
-                        .HasColumnName("response_content_type");
+                        .HasColumnName("media_type");
 
-                    b.Property<int?>("ResponseStatus")
-                        .HasColumnType("INTEGER")
-                        .HasColumnName("response_status");
+                    b.Property<string>("OutcomeCode")
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("outcome_code");
+
+                    b.Property<string>("Payload")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("payload");
 
                     b.Property<string>("State")
                         .IsRequired()
