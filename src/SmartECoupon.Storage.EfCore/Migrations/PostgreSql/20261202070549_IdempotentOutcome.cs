@@ -115,6 +115,8 @@ namespace SmartECoupon.Storage.EfCore.Migrations.PostgreSql
                 nullable: true);
 
             migrationBuilder.Sql("""
+                -- The table's row-level security binds its owner too: the fill reads every tenant's records.
+                SELECT set_config('smartecoupon.scope', 'all', true);
                 UPDATE "idempotency_records" SET "outcome_code" = CASE
                     WHEN "response_status" BETWEEN 200 AND 299 THEN 'succeeded'
                     WHEN "response_status" = 404 THEN 'not_found'
@@ -153,6 +155,7 @@ namespace SmartECoupon.Storage.EfCore.Migrations.PostgreSql
                 nullable: true);
 
             migrationBuilder.Sql("""
+                SELECT set_config('smartecoupon.scope', 'all', true);
                 UPDATE "idempotency_records" SET "response_status" = CASE "outcome_code" WHEN 'succeeded' THEN 201 WHEN 'not_found' THEN 404 ELSE 409 END
                 WHERE "outcome_code" IS NOT NULL;
                 """);
