@@ -144,6 +144,11 @@ public sealed record Failure(FailureKind Kind, string Code, LocalizedMessage Mes
         new LocalizedMessage("同時に処理できるリクエスト数を超えました。しばらくしてから再試行してください。", "Too many concurrent requests for this tenant; retry after the time given."))
     { RetryAfter = retryAfter };
 
+    /// <summary>The caller missed too many look-ups of unknown codes or tokens lately.</summary>
+    public static Failure TooManyAttempts(TimeSpan retryAfter) => new(FailureKind.TooManyRequests, FailureCodes.TooManyAttempts,
+        new LocalizedMessage("見つからないコードの照会が多すぎます。しばらくしてから再試行してください。", "Too many look-ups of unknown codes; retry after the time given."))
+    { RetryAfter = retryAfter };
+
     /// <summary>Invalid input.</summary>
     public static Failure Invalid(IReadOnlyList<ValidationError> errors) => new(FailureKind.Invalid, FailureCodes.ValidationFailed,
         new LocalizedMessage("入力内容に誤りがあります。", "The input is not valid.")) { Errors = errors };

@@ -31,7 +31,6 @@ public static class SmartECouponServiceCollectionExtensions
         services.TryAddSingleton(TimeProvider.System);
         services.TryAddSingleton<ITenantContext, AsyncLocalTenantContext>();
         services.TryAddSingleton<CouponCodeGenerator>();
-        services.TryAddSingleton<TenantConcurrencyLimiter>();
         services.TryAddSingleton<TenantService>();
         services.TryAddSingleton<OperatorService>();
         services.TryAddSingleton<MemberService>();
@@ -46,8 +45,8 @@ public static class SmartECouponServiceCollectionExtensions
             sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<IOptionsMonitor<SmartECouponOptions>>()));
         services.TryAddKeyedSingleton<SmartECoupon.Storage.IOperatorRepository>(TenancyCaches.Key, static (sp, _) => new CachedOperatorRepository(
             sp.GetRequiredService<SmartECoupon.Storage.IOperatorRepository>(), sp.GetRequiredService<ITenancyChangeFeed>(), sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<IOptionsMonitor<SmartECouponOptions>>()));
-        services.TryAddKeyedSingleton<SmartECoupon.Storage.ITenantPurgeStore>(TenancyCaches.Key, static (sp, _) => new PublishingTenantPurgeStore(
-            sp.GetRequiredService<SmartECoupon.Storage.ITenantPurgeStore>(), sp.GetRequiredService<ITenancyChangeFeed>()));
+        services.TryAddKeyedSingleton<SmartECoupon.Storage.ITenantPurgeRepository>(TenancyCaches.Key, static (sp, _) => new PublishingTenantPurgeRepository(
+            sp.GetRequiredService<SmartECoupon.Storage.ITenantPurgeRepository>(), sp.GetRequiredService<ITenancyChangeFeed>()));
         services.TryAddKeyedSingleton<SmartECoupon.Storage.IDatabaseBackup>(TenancyCaches.Key, static (sp, _) => new PublishingDatabaseBackup(
             sp.GetRequiredService<SmartECoupon.Storage.IDatabaseBackup>(), sp.GetRequiredService<ITenancyChangeFeed>()));
         services.TryAddSingleton<ApiKeyAuthenticator>();
@@ -65,10 +64,9 @@ public static class SmartECouponServiceCollectionExtensions
         services.TryAddSingleton<SmartECoupon.Portability.TenantDataExporter>();
         services.TryAddSingleton<SmartECoupon.Portability.CouponCsvImporter>();
         services.TryAddSingleton<SmartECoupon.Redemptions.RedemptionService>();
-        services.TryAddSingleton<SmartECoupon.Redemptions.LookupGuard>();
         services.TryAddSingleton(sp => BusinessCalendar.Create(sp.GetRequiredService<IOptions<SmartECouponOptions>>().Value.Calendar));
         services.TryAddSingleton<IPurgeLedger>(sp => new FilePurgeLedger(sp.GetRequiredService<IOptions<SmartECouponOptions>>().Value.Backups.Folder));
-        services.TryAddSingleton<ICouponImageStore>(sp => new FileCouponImageStore(sp.GetRequiredService<IOptions<SmartECouponOptions>>().Value.Uploads.Folder));
+        services.TryAddSingleton<ICouponImageStorage>(sp => new FileCouponImageStorage(sp.GetRequiredService<IOptions<SmartECouponOptions>>().Value.Uploads.Folder));
         services.TryAddSingleton<TenantPurgeService>();
         services.TryAddSingleton<BackupService>();
         services.TryAddSingleton<RetentionSweeper>();

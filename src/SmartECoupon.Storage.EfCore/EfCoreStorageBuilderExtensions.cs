@@ -9,7 +9,7 @@ using SmartECoupon;
 using SmartECoupon.Storage;
 using SmartECoupon.Storage.EfCore;
 using SmartECoupon.Storage.EfCore.Backup;
-using SmartECoupon.Storage.EfCore.Stores;
+using SmartECoupon.Storage.EfCore.Repositories;
 using SmartECoupon.Storage.EfCore.Tenancy;
 using SmartECoupon.Tenancy;
 
@@ -101,7 +101,7 @@ public static class EfCoreStorageBuilderExtensions
         services.TryAddSingleton<IOutageRepository, EfOutageRepository>();
         services.TryAddSingleton<IOutbox, EfOutbox>();
         services.TryAddSingleton<ITenantDirectory, EfTenantDirectory>();
-        services.TryAddSingleton<ITenantPurgeStore, EfTenantPurgeStore>();
+        services.TryAddSingleton<ITenantPurgeRepository, EfTenantPurgeRepository>();
         services.TryAddSingleton<IJobLease, EfJobLease>();
         services.TryAddSingleton<IDatabaseBackup>(sp => sp.GetRequiredService<IOptions<EfCoreStorageOptions>>().Value.Provider == StorageProvider.PostgreSql
             ? new PostgreSqlDatabaseBackup(sp.GetRequiredService<IOptions<EfCoreStorageOptions>>(), sp.GetRequiredService<PostgreSqlSessions>())

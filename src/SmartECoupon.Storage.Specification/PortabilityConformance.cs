@@ -35,7 +35,7 @@ public abstract class PortabilityConformance(IStorageHarness harness) : Conforma
                 var text = Encoding.UTF8.GetString(bytes.AsSpan(3));
                 Assert.DoesNotContain(text.Replace("\r\n", "", StringComparison.Ordinal), c => c == '\r');
                 var (header, rows) = Parse(text);
-                Assert.Equal(CsvSchemas.ColumnsOf(dataset).Select(c => c.Key), header);
+                Assert.Equal(CsvDatasets.ColumnsOf(dataset).Select(c => c.Key), header);
                 Assert.Equal(rows.Count, file.Rows);
                 Assert.True(rows.Count > 0, $"{dataset} has rows");
                 Assert.DoesNotContain(other.Id, text, StringComparison.Ordinal);
@@ -282,7 +282,7 @@ public abstract class PortabilityConformance(IStorageHarness harness) : Conforma
             Assert.Equal(FailureCodes.UnsupportedImage, (await service.SetImageAsync(coupon.Id, new byte[CouponImageTypes.MaxBytes + 1], tenant.Admin)).Failure?.Code);
             var set = await service.SetImageAsync(coupon.Id, Png, tenant.Admin);
             Assert.Equal(CouponImageTypes.Png, set.Value?.ImageContentType);
-            var stored = await Get<ICouponImageStore>().OpenAsync(tenant.Id, coupon.Id);
+            var stored = await Get<ICouponImageStorage>().OpenAsync(tenant.Id, coupon.Id);
             await using (stored)
             {
                 var copy = new MemoryStream();

@@ -298,6 +298,30 @@ public abstract class RedemptionConformance(IStorageHarness harness) : Conforman
     }
 
     [SkippableFact]
+    public async Task A_member_who_misses_twenty_look_ups_a_minute_waits_and_others_do_not()
+    {
+        var tenant = await NewTenantAsync();
+        await PublishedCouponAsync(tenant, sharedCode: "GUARD1");
+        var guesser = Actor.Member("mem_guesser" + Guid.NewGuid().ToString("N")[..8]);
+        using (In(tenant))
+        {
+            var service = Get<RedemptionService>();
+            for (var i = 0; i < 20; i++)
+            {
+                Assert.Equal(FailureCodes.NotFound, (await service.RedeemAsync(RedemptionRequest.ForCode($"ZZZZZZZZ{i:D2}"), guesser, RedemptionChannel.Api)).Failure?.Code);
+            }
+
+            var blocked = (await service.RedeemAsync(RedemptionRequest.ForSharedCode("GUARD1", "u1"), guesser, RedemptionChannel.Api)).Failure;
+            Assert.Equal((FailureCodes.TooManyAttempts, FailureKind.TooManyRequests), (blocked?.Code, blocked?.Kind));
+            Assert.InRange(blocked!.RetryAfter!.Value, TimeSpan.FromSeconds(1), TimeSpan.FromMinutes(1));
+            Assert.True((await service.RedeemAsync(RedemptionRequest.ForSharedCode("GUARD1", "u2"), tenant.Admin, RedemptionChannel.Api)).Succeeded);
+
+            Harness.Time.Advance(TimeSpan.FromMinutes(1));
+            Assert.True((await service.RedeemAsync(RedemptionRequest.ForSharedCode("GUARD1", "u3"), guesser, RedemptionChannel.Api)).Succeeded);
+        }
+    }
+
+    [SkippableFact]
     public async Task Keys_are_scoped_to_the_tenant()
     {
         var a = await NewTenantAsync();

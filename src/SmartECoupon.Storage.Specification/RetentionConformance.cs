@@ -34,7 +34,7 @@ public abstract class RetentionConformance(IStorageHarness harness) : Conformanc
         using (In(tenant))
         {
             await Get<RedemptionService>().RedeemIdempotentlyAsync(RedemptionRequest.ForTicketToken(ticket.Token), tenant.Admin, RedemptionChannel.Api, TestIdempotency.Request("seed-key", "{}"));
-            await Get<ICouponImageStore>().SaveAsync(tenant.Id, coupon.Id, new byte[] { 0x89, 0x50, 0x4E, 0x47 });
+            await Get<ICouponImageStorage>().SaveAsync(tenant.Id, coupon.Id, new byte[] { 0x89, 0x50, 0x4E, 0x47 });
             Assert.True((await Get<CodeJobService>().EnqueueAsync(coupon.Id, 20_000, tenant.Admin)).Succeeded);
         }
         // A notice queues a message for every administrator: the tenant's outbox has rows too.
@@ -120,7 +120,7 @@ public abstract class RetentionConformance(IStorageHarness harness) : Conformanc
     public async Task A_purge_interrupted_after_erasing_is_completed_by_running_it_again()
     {
         var doomed = await SeedAndCancelAsync(new DateOnly(2026, 11, 1));
-        var store = Get<ITenantPurgeStore>();
+        var store = Get<ITenantPurgeRepository>();
         await store.BeginAsync(new PurgeRecord { TenantId = doomed.Id, StartedAt = Harness.Time.GetUtcNow() });
         PurgeRecord erased;
         using (In(doomed))

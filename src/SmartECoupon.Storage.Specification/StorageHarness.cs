@@ -198,8 +198,8 @@ public static class TestIdempotency
     public static IdempotentRequest Request(string key, string body)
     {
         Assert.True(IdempotencyKey.TryCreate(key, out var parsed));
-        Assert.True(CanonicalJson.TryCanonicalize(Encoding.UTF8.GetBytes(body), out var canonical, out _));
-        return new IdempotentRequest(parsed, RequestFingerprint.Compute("POST", "/api/v1/redemptions", canonical), Render);
+        Assert.True(RequestFingerprint.TryComputeForJson("POST", "/api/v1/redemptions", Encoding.UTF8.GetBytes(body), out var fingerprint));
+        return new IdempotentRequest(parsed, fingerprint, Render);
     }
 
     /// <summary>Represents a result as a JSON body, as a host would.</summary>

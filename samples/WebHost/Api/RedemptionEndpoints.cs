@@ -21,32 +21,22 @@ internal static class RedemptionEndpoints
         return redemptions;
     }
 
-    private static async Task<IResult> RedeemAsync(HttpContext context, RedemptionService service, LookupGuard guard)
+    private static async Task<IResult> RedeemAsync(HttpContext context, RedemptionService service)
     {
         if (IdempotencyKeyOf(context) is not { } key)
         {
             return ApiProblem.Create(context, StatusCodes.Status400BadRequest, FailureCodes.IdempotencyKeyRequired, new LocalizedMessage(
                 $"Idempotency-Key ヘッダー（{IdempotencyKey.MaxLength}文字以内の印字可能なASCII文字）が必要です。", $"The Idempotency-Key header (1–{IdempotencyKey.MaxLength} printable ASCII characters) is required."));
         }
-        var caller = Caller.Of(context).Actor.Id;
-        return await WithRequestAsync(context, guard, caller, async (body, request) =>
+        return await WithRequestAsync(context, async (body, request) =>
         {
-            if (!CanonicalJson.TryCanonicalize(body.Raw, out var canonical, out _))
+            if (!RequestFingerprint.TryComputeForJson(context.Request.Method, context.Request.Path.Value ?? "", body.Raw, out var fingerprint))
             {
                 return ApiProblem.Malformed(context, "リクエストがJSONとして読めません。", "The request body is not valid JSON.");
             }
-            var fingerprint = RequestFingerprint.Compute(context.Request.Method, context.Request.Path.Value ?? "", canonical);
             var idempotent = new IdempotentRequest(key, fingerprint, (result, _) => RenderAsync(context, result));
             var reply = await service.RedeemIdempotentlyAsync(request, Caller.ActorOf(context), RedemptionChannel.Api, idempotent, context.RequestAborted);
-            if (!reply.Succeeded)
-            {
-                return ApiProblem.From(context, reply.Failure);
-            }
-            if (!reply.Value.Replayed && reply.Value.Answer.OutcomeCode == FailureCodes.NotFound)
-            {
-                guard.RecordFailure(caller);
-            }
-            return Send(context, reply.Value);
+            return reply.Succeeded ? Send(context, reply.Value) : ApiProblem.From(context, reply.Failure);
         });
     }
 
@@ -79,25 +69,18 @@ internal static class RedemptionEndpoints
         return TypedResults.Content(reply.Answer.Payload, reply.Answer.MediaType, System.Text.Encoding.UTF8, status);
     }
 
-    private static async Task<IResult> ValidateAsync(HttpContext context, RedemptionService service, LookupGuard guard)
-    {
-        var caller = Caller.Of(context).Actor.Id;
-        return await WithRequestAsync(context, guard, caller, async (body, request) =>
+    private static async Task<IResult> ValidateAsync(HttpContext context, RedemptionService service) =>
+        await WithRequestAsync(context, async (body, request) =>
         {
             var check = await service.ValidateAsync(request, context.RequestAborted);
-            switch (check.Failure?.Kind)
+            return check.Failure?.Kind switch
             {
-                case null:
-                    return TypedResults.Ok(new ValidationResponse(true, null, null));
-                case FailureKind.Conflict:
-                    return TypedResults.Ok(new ValidationResponse(false, check.Failure.Code, check.Failure.Message.For(ApiProblem.CultureOf(context))));
-                case FailureKind.NotFound:
-                    guard.RecordFailure(caller);
-                    break;
-            }
-            return ApiProblem.From(context, check.Failure);
+                null => TypedResults.Ok(new ValidationResponse(true, null, null)),
+                // A refusal is an answer here, not an error: the coupon would not go through, and this is why.
+                FailureKind.Conflict => TypedResults.Ok(new ValidationResponse(false, check.Failure.Code, check.Failure.Message.For(ApiProblem.CultureOf(context)))),
+                _ => ApiProblem.From(context, check.Failure),
+            };
         });
-    }
 
     private static async Task<Results<Ok<ListResponse<RedemptionResponse>>, ProblemHttpResult>> ListAsync(HttpContext context, RedemptionService service)
     {
@@ -126,15 +109,11 @@ internal static class RedemptionEndpoints
     };
 
     /// <summary>
-    /// What redeem and validate share: the guessing guard's 429, then the body read as a redemption request (400 or 422
-    /// when it is not one), then <paramref name="handle"/> with the body, which stays open until it returns.
+    /// What redeem and validate share: the body read as a redemption request (400 or 422 when it is not one), then
+    /// <paramref name="handle"/> with the body, which stays open until it returns.
     /// </summary>
-    private static async Task<IResult> WithRequestAsync(HttpContext context, LookupGuard guard, string caller, Func<JsonBody, RedemptionRequest, Task<IResult>> handle)
+    private static async Task<IResult> WithRequestAsync(HttpContext context, Func<JsonBody, RedemptionRequest, Task<IResult>> handle)
     {
-        if (Blocked(context, guard, caller) is { } blocked)
-        {
-            return blocked;
-        }
         var (body, problem) = await JsonBody.ReadAsync<RedemptionRequestBody>(context);
         if (body is null)
         {
@@ -147,13 +126,6 @@ internal static class RedemptionEndpoints
             return errors.Count > 0 ? ApiProblem.Invalid(context, errors) : await handle(body, request);
         }
     }
-
-    /// <summary>The guessing guard's 429, when the caller has failed too many look-ups in the last minute.</summary>
-    private static ProblemHttpResult? Blocked(HttpContext context, LookupGuard guard, string caller) =>
-        guard.RetryAfter(caller) is { } wait
-            ? ApiProblem.TooMany(context, FailureCodes.TooManyAttempts, wait, new LocalizedMessage(
-                "見つからないコードの照会が多すぎます。しばらくしてから再試行してください。", "Too many look-ups of unknown codes; retry after the time given."))
-            : null;
 }
 
 internal sealed record ValidationResponse(bool Redeemable, string? Code, string? Message);

@@ -35,7 +35,7 @@ public static class CouponImageTypes
 }
 
 /// <summary>Where coupon images are kept. Files live outside any web root, one folder per tenant.</summary>
-public interface ICouponImageStore
+public interface ICouponImageStorage
 {
     /// <summary>Stores (or replaces) a coupon's image.</summary>
     Task SaveAsync(string tenantId, string couponId, ReadOnlyMemory<byte> content, CancellationToken cancellationToken = default);
@@ -48,12 +48,12 @@ public interface ICouponImageStore
 }
 
 /// <summary>Coupon images as files: <c>{folder}/{tenantId}/{couponId}</c>, with no extension, so nothing can execute them.</summary>
-public sealed class FileCouponImageStore : ICouponImageStore
+public sealed class FileCouponImageStorage : ICouponImageStorage
 {
     private readonly string _root;
 
     /// <summary>Creates the store under <paramref name="folder"/>.</summary>
-    public FileCouponImageStore(string folder)
+    public FileCouponImageStorage(string folder)
     {
         ArgumentException.ThrowIfNullOrEmpty(folder);
         _root = Path.GetFullPath(folder);

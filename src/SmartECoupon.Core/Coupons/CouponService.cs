@@ -28,7 +28,7 @@ public sealed class CouponService(
     ITenantContext tenantContext,
     TenantWriteGate gate,
     CouponCodeGenerator codeGenerator,
-    ICouponImageStore images,
+    ICouponImageStorage images,
     TimeProvider time,
     IOptionsMonitor<SmartECouponOptions> options)
 {

@@ -18,7 +18,7 @@ namespace SmartECoupon.Idempotency;
 /// names one member twice, or holds an escape that is not text (a lone surrogate such as <c>"\ud800"</c>) has no
 /// canonical form: the contract answers it with 400 <c>malformed_request</c>.
 /// </remarks>
-public static class CanonicalJson
+internal static class CanonicalJson
 {
     private const int MaxDepth = 64;
 

@@ -14,10 +14,30 @@ public readonly record struct RequestFingerprint
     /// <summary>The fingerprint as hex.</summary>
     public string Value { get; }
 
-    /// <summary>Computes the fingerprint of a request whose body is already canonical.</summary>
+    /// <summary>
+    /// Computes the fingerprint of a request with a JSON body: the body counts in its canonical form (members sorted, no
+    /// white space, one escaping), so key order and white space do not make two requests differ. Returns
+    /// <see langword="false"/> when <paramref name="utf8Json"/> is not JSON.
+    /// </summary>
     /// <param name="method">The HTTP method (or any verb); compared case-insensitively.</param>
     /// <param name="path">The request path without the query string.</param>
-    /// <param name="canonicalBody">The canonical body from <see cref="CanonicalJson.TryCanonicalize"/>; empty for none.</param>
+    /// <param name="utf8Json">The body as sent.</param>
+    /// <param name="fingerprint">The fingerprint.</param>
+    public static bool TryComputeForJson(string method, string path, ReadOnlySpan<byte> utf8Json, out RequestFingerprint fingerprint)
+    {
+        fingerprint = default;
+        if (!CanonicalJson.TryCanonicalize(utf8Json, out var canonical, out _))
+        {
+            return false;
+        }
+        fingerprint = Compute(method, path, canonical);
+        return true;
+    }
+
+    /// <summary>Computes the fingerprint of a request whose body is already canonical (or has no body).</summary>
+    /// <param name="method">The HTTP method (or any verb); compared case-insensitively.</param>
+    /// <param name="path">The request path without the query string.</param>
+    /// <param name="canonicalBody">The canonical body; empty for none.</param>
     public static RequestFingerprint Compute(string method, string path, ReadOnlySpan<byte> canonicalBody)
     {
         ArgumentException.ThrowIfNullOrEmpty(method);

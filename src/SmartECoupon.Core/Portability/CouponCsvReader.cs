@@ -9,13 +9,13 @@ namespace SmartECoupon.Portability;
 /// <param name="Line">The line of the file where its record starts.</param>
 /// <param name="Content">The checked content.</param>
 /// <param name="Status">The status to give it.</param>
-public sealed record CouponCsvRow(long Line, CouponContent Content, CouponStatus Status);
+internal sealed record CouponCsvRow(long Line, CouponContent Content, CouponStatus Status);
 
 /// <summary>What reading a coupon CSV file gave: the rows, or every problem found, each with its line and column.</summary>
 /// <param name="Rows">The coupons, in file order (empty when there are errors).</param>
 /// <param name="Errors">The problems, at most <see cref="PortabilityOptions.MaxReportedErrors"/>.</param>
 /// <param name="Encoding">The encoding found: <c>utf-8</c>, <c>shift_jis</c> or <c>utf-16</c>.</param>
-public sealed record CouponCsvReadResult(IReadOnlyList<CouponCsvRow> Rows, IReadOnlyList<ValidationError> Errors, string Encoding)
+internal sealed record CouponCsvReadResult(IReadOnlyList<CouponCsvRow> Rows, IReadOnlyList<ValidationError> Errors, string Encoding)
 {
     /// <summary>The header of each imported column as the file writes it, by key (<c>storeIds</c> → <c>対象店舗ID</c>).</summary>
     public IReadOnlyDictionary<string, string> Headers { get; init; } = new Dictionary<string, string>();
@@ -29,7 +29,7 @@ public sealed record CouponCsvReadResult(IReadOnlyList<CouponCsvRow> Rows, IRead
 /// as <c>id</c> and <c>issuedCount</c> are ignored) and checks every row with the input policies. It stores nothing:
 /// <see cref="CouponCsvImporter"/> does. It never throws for bad input.
 /// </summary>
-public static class CouponCsvReader
+internal static class CouponCsvReader
 {
     private static readonly string[] ImportedKeys = ["status", "title", "benefit", "description", "validFrom", "validUntil", "totalLimit", "perUserLimit", "storeIds", "sharedCode"];
 

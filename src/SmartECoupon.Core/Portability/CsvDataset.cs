@@ -30,6 +30,9 @@ public static class CsvDatasets
     public static IReadOnlyList<CsvDataset> All { get; } =
         [CsvDataset.Coupons, CsvDataset.Tickets, CsvDataset.Codes, CsvDataset.Redemptions, CsvDataset.Stores, CsvDataset.Members, CsvDataset.Settings, CsvDataset.AuditLog];
 
+    /// <summary>The columns of <paramref name="dataset"/>, in file order. Keys are stable: new columns are only ever added at the end.</summary>
+    public static IReadOnlyList<CsvColumnInfo> ColumnsOf(CsvDataset dataset) => CsvSchemas.ColumnsOf(dataset);
+
     /// <summary>The dataset's name: <c>coupons</c>, <c>audit-log</c>…</summary>
     public static string NameOf(CsvDataset dataset) => dataset switch
     {

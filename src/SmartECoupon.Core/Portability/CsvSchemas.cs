@@ -27,7 +27,7 @@ public enum CsvColumnKind
 public sealed record CsvColumnInfo(string Key, string JapaneseHeader, CsvColumnKind Kind);
 
 /// <summary>The columns of every dataset. Keys are stable: new columns are only ever added at the end.</summary>
-public static class CsvSchemas
+internal static class CsvSchemas
 {
     /// <summary>The columns of <paramref name="dataset"/>, in file order.</summary>
     public static IReadOnlyList<CsvColumnInfo> ColumnsOf(CsvDataset dataset) => dataset switch

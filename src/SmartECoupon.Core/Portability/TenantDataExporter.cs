@@ -22,7 +22,7 @@ namespace SmartECoupon.Portability;
 public sealed class TenantDataExporter(
     ITenantDataSource source,
     [FromKeyedServices(TenancyCaches.Key)] ITenantRepository tenants,
-    ICouponImageStore images,
+    ICouponImageStorage images,
     ITenantContext tenantContext,
     TimeProvider time,
     IOptionsMonitor<SmartECouponOptions> options)

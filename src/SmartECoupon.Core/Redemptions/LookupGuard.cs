@@ -19,7 +19,7 @@ public sealed class LookupGuardOptions
 /// window. Per instance and in memory: a restart forgets, and each instance counts its own (the codes' space is what
 /// makes guessing hopeless; this only stops a script).
 /// </summary>
-public sealed class LookupGuard(TimeProvider time, IOptionsMonitor<SmartECouponOptions> options)
+internal sealed class LookupGuard(TimeProvider time, IOptionsMonitor<SmartECouponOptions> options)
 {
     private readonly ConcurrentDictionary<string, Queue<DateTimeOffset>> _failures = new(StringComparer.Ordinal);
 

@@ -40,6 +40,9 @@ public sealed partial class RedemptionService(
 {
     private readonly ILogger _logger = logger ?? NullLogger<RedemptionService>.Instance;
 
+    // The guard against guessing codes, for every host alike: a member who misses too many look-ups waits.
+    private readonly LookupGuard _guard = new(time, options);
+
     /// <summary>
     /// Checks whether a redemption would go through now, changing nothing (the contract's validate): success, or the
     /// failure a redemption would get (<see cref="Failure.NotFound"/>, a refusal as <see cref="Failure.Refused"/>, or
@@ -48,6 +51,11 @@ public sealed partial class RedemptionService(
     public async Task<Result> ValidateAsync(RedemptionRequest request, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(request);
+        var person = tenantContext.Session?.Actor.MemberId;
+        if (Blocked(person) is { } blocked)
+        {
+            return blocked;
+        }
         var prepared = await PrepareAsync(request, cancellationToken).ConfigureAwait(false);
         if (!prepared.Succeeded)
         {
@@ -56,6 +64,7 @@ public sealed partial class RedemptionService(
         var snapshot = prepared.Value is { } lookup ? await redemptions.FindSnapshotAsync(lookup, cancellationToken).ConfigureAwait(false) : null;
         if (snapshot is null)
         {
+            Missed(person);
             return Failure.NotFound;
         }
         return RedemptionRules.Evaluate(snapshot, request.StoreId, Instants.Now(time)) is { } refusal ? Failure.Refused(refusal) : Result.Success;
@@ -69,13 +78,13 @@ public sealed partial class RedemptionService(
     {
         ArgumentNullException.ThrowIfNull(request);
         var tenantId = tenantContext.RequireTenantId();
-        var prepared = await PrepareWriteAsync(request, cancellationToken).ConfigureAwait(false);
+        var prepared = await PrepareWriteAsync(request, actor, cancellationToken).ConfigureAwait(false);
         if (!prepared.Succeeded)
         {
             return prepared.Failure;
         }
         var (result, _) = await ExecuteAsync(tenantId, prepared.Value, request, actor, channel, null, cancellationToken).ConfigureAwait(false);
-        Decided(tenantId, result!.Value, channel);
+        Decided(tenantId, result!.Value, actor, channel);
         return result.Value;
     }
 
@@ -97,7 +106,7 @@ public sealed partial class RedemptionService(
         ArgumentNullException.ThrowIfNull(request);
         ArgumentNullException.ThrowIfNull(idempotent);
         var tenantId = tenantContext.RequireTenantId();
-        var prepared = await PrepareWriteAsync(request, cancellationToken).ConfigureAwait(false);
+        var prepared = await PrepareWriteAsync(request, actor, cancellationToken).ConfigureAwait(false);
         if (!prepared.Succeeded)
         {
             return prepared.Failure;
@@ -108,7 +117,7 @@ public sealed partial class RedemptionService(
             var (result, answer) = await ExecuteAsync(tenantId, prepared.Value, request, actor, channel, idempotent, cancellationToken).ConfigureAwait(false);
             if (result is { } ran)
             {
-                Decided(tenantId, ran, channel);
+                Decided(tenantId, ran, actor, channel);
                 return new IdempotentReply(answer!, Replayed: false);
             }
 
@@ -249,8 +258,12 @@ public sealed partial class RedemptionService(
         return IdempotencyPolicy.Completed(tenantId, idempotent.Key, idempotent.Fingerprint, answer, now, options.CurrentValue.Idempotency);
     }
 
-    private void Decided(string tenantId, Result<Redemption> result, RedemptionChannel channel)
+    private void Decided(string tenantId, Result<Redemption> result, Actor actor, RedemptionChannel channel)
     {
+        if (result.Failure?.Kind == FailureKind.NotFound)
+        {
+            Missed(actor.MemberId);
+        }
         var outcome = result.Succeeded ? "redeemed" : result.Failure.Kind == FailureKind.NotFound ? "not_found" : "refused";
         SmartECoupon.Operations.SmartECouponMetrics.RedemptionDecided(outcome, channel == RedemptionChannel.Page ? "page" : "api");
         if (result.Succeeded)
@@ -263,11 +276,31 @@ public sealed partial class RedemptionService(
         }
     }
 
-    /// <summary>What every redemption checks before it looks anything up: that the tenant accepts writes, and the request's shape.</summary>
-    private async Task<Result<RedemptionLookup?>> PrepareWriteAsync(RedemptionRequest request, CancellationToken cancellationToken) =>
-        await gate.RefusalAsync(cancellationToken).ConfigureAwait(false) is { } refused
-            ? refused
-            : await PrepareAsync(request, cancellationToken).ConfigureAwait(false);
+    /// <summary>
+    /// What every redemption checks before it looks anything up: that the tenant accepts writes, that the member has not
+    /// missed too many look-ups lately, and the request's shape.
+    /// </summary>
+    private async Task<Result<RedemptionLookup?>> PrepareWriteAsync(RedemptionRequest request, Actor actor, CancellationToken cancellationToken)
+    {
+        if (await gate.RefusalAsync(cancellationToken).ConfigureAwait(false) is { } refused)
+        {
+            return refused;
+        }
+        return Blocked(actor.MemberId) ?? await PrepareAsync(request, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>The refusal of a member who missed too many look-ups of unknown codes in the guard's window, if they did.</summary>
+    private Failure? Blocked(string? memberId) =>
+        memberId is not null && _guard.RetryAfter(memberId) is { } wait ? Failure.TooManyAttempts(wait) : null;
+
+    /// <summary>Counts a look-up that matched nothing against the member (only members are counted: the page's look-ups are by a resolved ticket).</summary>
+    private void Missed(string? memberId)
+    {
+        if (memberId is not null)
+        {
+            _guard.RecordFailure(memberId);
+        }
+    }
 
     /// <summary>
     /// Checks the request's shape and turns it into a store look-up. Returns a failure for malformed input (422), or a

@@ -15,9 +15,9 @@ namespace SmartECoupon.Retention;
 /// ledger entry. A purge interrupted by a crash is completed by running it again.
 /// </summary>
 public sealed class TenantPurgeService(
-    [FromKeyedServices(TenancyCaches.Key)] ITenantPurgeStore store,
+    [FromKeyedServices(TenancyCaches.Key)] ITenantPurgeRepository store,
     IPurgeLedger ledger,
-    ICouponImageStore images,
+    ICouponImageStorage images,
     ITenantContext tenantContext,
     BusinessCalendar calendar,
     TimeProvider time,

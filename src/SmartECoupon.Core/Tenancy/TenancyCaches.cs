@@ -251,7 +251,7 @@ internal sealed class CachedOperatorRepository : IOperatorRepository, IDisposabl
 }
 
 /// <summary>The purge, publishing that the tenant changed as its data is erased and as the purge completes.</summary>
-internal sealed class PublishingTenantPurgeStore(ITenantPurgeStore inner, ITenancyChangeFeed changes) : ITenantPurgeStore
+internal sealed class PublishingTenantPurgeRepository(ITenantPurgeRepository inner, ITenancyChangeFeed changes) : ITenantPurgeRepository
 {
     public Task<IReadOnlyList<Tenant>> ListDueAsync(DateOnly today, CancellationToken cancellationToken = default) => inner.ListDueAsync(today, cancellationToken);
 

@@ -13,7 +13,7 @@ namespace SmartECoupon.Tenancy;
 /// by a separate write. The limiter is per process; run several instances and each enforces the limit on its
 /// own share.
 /// </remarks>
-public sealed class TenantConcurrencyLimiter
+internal sealed class TenantConcurrencyLimiter
 {
     private readonly ConcurrentDictionary<string, StrongBox> _inFlight = new(StringComparer.Ordinal);
     private readonly IOptionsMonitor<SmartECouponOptions> _options;
@@ -62,7 +62,7 @@ public sealed class TenantConcurrencyLimiter
 }
 
 /// <summary>A slot taken by <see cref="TenantConcurrencyLimiter.TryAcquire"/>; disposing it gives the slot back once.</summary>
-public sealed class TenantRequestLease : IDisposable
+internal sealed class TenantRequestLease : IDisposable
 {
     private TenantConcurrencyLimiter.StrongBox? _box;
 

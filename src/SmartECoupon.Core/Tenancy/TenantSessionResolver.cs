@@ -1,4 +1,5 @@
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Options;
 using SmartECoupon.Auditing;
 using SmartECoupon.Coupons;
 using SmartECoupon.Storage;
@@ -25,9 +26,12 @@ public sealed class TenantSessionResolver(
     [FromKeyedServices(TenancyCaches.Key)] ITenantRepository tenants,
     [FromKeyedServices(TenancyCaches.Key)] IMemberRepository members,
     ITenantContext tenantContext,
-    TenantConcurrencyLimiter limiter,
+    IOptionsMonitor<SmartECouponOptions> options,
     TimeProvider time)
 {
+    // One per process, like the resolver: the plan's concurrent requests are counted here, for every host alike.
+    private readonly TenantConcurrencyLimiter limiter = new(options);
+
     /// <summary>The session <paramref name="credential"/> establishes, or <see langword="null"/> when it establishes none.</summary>
     public async Task<TenantSession?> ResolveAsync(TenantCredential credential, CancellationToken cancellationToken = default)
     {

@@ -27,7 +27,7 @@ internal sealed class CrossTenantAccess(SmartECouponDbContextFactory factory)
     {
         var db = factory.Create(SessionScope.AllTenants);
         await using var dbScope = db.ConfigureAwait(false);
-        return await Stores.Paging.ListAsync(db.Tenants.IgnoreQueryFilters(TenantFilter).AsNoTracking(), t => t.TenantId, page, t => t, cancellationToken).ConfigureAwait(false);
+        return await Repositories.Paging.ListAsync(db.Tenants.IgnoreQueryFilters(TenantFilter).AsNoTracking(), t => t.TenantId, page, t => t, cancellationToken).ConfigureAwait(false);
     }
 
     /// <summary>

@@ -45,7 +45,7 @@ public class PlanLimitsTests
 public class TenantConcurrencyLimiterTests
 {
     private static TenantConcurrencyLimiter CreateLimiter(Action<SmartECouponOptions>? configure = null) =>
-        CoreServices.Get<TenantConcurrencyLimiter>(configure);
+        new(CoreServices.Get<Microsoft.Extensions.Options.IOptionsMonitor<SmartECouponOptions>>(configure));
 
     [Theory]
     [InlineData(TenantPlan.Free, 4)]

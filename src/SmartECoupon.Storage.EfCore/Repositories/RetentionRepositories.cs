@@ -7,17 +7,17 @@ using SmartECoupon.Storage.EfCore.Rows;
 using SmartECoupon.Storage.EfCore.Tenancy;
 using SmartECoupon.Tenancy;
 
-namespace SmartECoupon.Storage.EfCore.Stores;
+namespace SmartECoupon.Storage.EfCore.Repositories;
 
 /// <summary>
 /// The purge. The tables are not listed by hand: every tenant table of the EF model is erased, children before parents
 /// (ordered by the model's foreign keys), each in its own short transaction together with the update of the purge
 /// record's counts, so a crash mid-way loses nothing and a second run continues.
 /// </summary>
-internal sealed class EfTenantPurgeStore(SmartECouponDbContextFactory factory, CrossTenantAccess crossTenant) : EfStore(factory), ITenantPurgeStore
+internal sealed class EfTenantPurgeRepository(SmartECouponDbContextFactory factory, CrossTenantAccess crossTenant) : EfRepository(factory), ITenantPurgeRepository
 {
     private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
-    private static readonly MethodInfo EraseMethod = typeof(EfTenantPurgeStore).GetMethod(nameof(EraseTableAsync), BindingFlags.NonPublic | BindingFlags.Static)!;
+    private static readonly MethodInfo EraseMethod = typeof(EfTenantPurgeRepository).GetMethod(nameof(EraseTableAsync), BindingFlags.NonPublic | BindingFlags.Static)!;
 
     public async Task<IReadOnlyList<Tenant>> ListDueAsync(DateOnly today, CancellationToken cancellationToken = default) =>
         (await crossTenant.ListDueForPurgeAsync(today, cancellationToken).ConfigureAwait(false)).Select(RowMapping.ToDomain).ToList();
@@ -165,7 +165,7 @@ internal sealed class EfTenantPurgeStore(SmartECouponDbContextFactory factory, C
     }
 }
 
-internal sealed class EfJobLease(SmartECouponDbContextFactory factory) : EfStore(factory), IJobLease
+internal sealed class EfJobLease(SmartECouponDbContextFactory factory) : EfRepository(factory), IJobLease
 {
     public async Task<bool> TryAcquireAsync(string job, string holder, DateTimeOffset now, TimeSpan duration, CancellationToken cancellationToken = default)
     {

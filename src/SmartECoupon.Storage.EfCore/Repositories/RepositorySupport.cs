@@ -6,7 +6,7 @@ using Microsoft.EntityFrameworkCore;
 using Npgsql;
 using SmartECoupon.Storage.EfCore.Rows;
 
-namespace SmartECoupon.Storage.EfCore.Stores;
+namespace SmartECoupon.Storage.EfCore.Repositories;
 
 /// <summary>Recognises a unique-key violation on either provider, and which table or key it hit.</summary>
 internal static class UniqueViolation
@@ -96,7 +96,7 @@ internal static class Paging
 }
 
 /// <summary>Shared plumbing of the stores.</summary>
-internal abstract class EfStore(SmartECouponDbContextFactory factory)
+internal abstract class EfRepository(SmartECouponDbContextFactory factory)
 {
     protected SmartECouponDbContextFactory Factory { get; } = factory;
 

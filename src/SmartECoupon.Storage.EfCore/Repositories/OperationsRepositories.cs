@@ -6,9 +6,9 @@ using SmartECoupon.Storage.EfCore.Rows;
 using SmartECoupon.Storage.EfCore.Tenancy;
 using SmartECoupon.Tenancy;
 
-namespace SmartECoupon.Storage.EfCore.Stores;
+namespace SmartECoupon.Storage.EfCore.Repositories;
 
-internal sealed class EfCodeJobRepository(SmartECouponDbContextFactory factory, CrossTenantAccess crossTenant) : EfStore(factory), ICodeJobRepository
+internal sealed class EfCodeJobRepository(SmartECouponDbContextFactory factory, CrossTenantAccess crossTenant) : EfRepository(factory), ICodeJobRepository
 {
     public async Task AddAsync(CodeJob job, AuditEntry audit, CancellationToken cancellationToken = default)
     {
@@ -50,7 +50,7 @@ internal sealed class EfCodeJobRepository(SmartECouponDbContextFactory factory, 
     }
 }
 
-internal sealed class EfTenantSettingsRepository(SmartECouponDbContextFactory factory) : EfStore(factory), ITenantSettingsRepository
+internal sealed class EfTenantSettingsRepository(SmartECouponDbContextFactory factory) : EfRepository(factory), ITenantSettingsRepository
 {
     public async Task<TenantTheme?> FindThemeAsync(CancellationToken cancellationToken = default)
     {
@@ -82,7 +82,7 @@ internal sealed class EfTenantSettingsRepository(SmartECouponDbContextFactory fa
     }
 }
 
-internal sealed class EfMaintenanceNoticeRepository(SmartECouponDbContextFactory factory, CrossTenantAccess crossTenant) : EfStore(factory), IMaintenanceNoticeRepository
+internal sealed class EfMaintenanceNoticeRepository(SmartECouponDbContextFactory factory, CrossTenantAccess crossTenant) : EfRepository(factory), IMaintenanceNoticeRepository
 {
     public Task AddAsync(MaintenanceNotice notice, (string Subject, string Body) message, CancellationToken cancellationToken = default) =>
         crossTenant.AddNoticeWithMessagesAsync(RowMapping.ToRow(notice), message.Subject, message.Body, cancellationToken);
@@ -97,7 +97,7 @@ internal sealed class EfMaintenanceNoticeRepository(SmartECouponDbContextFactory
     }
 }
 
-internal sealed class EfIncidentRepository(SmartECouponDbContextFactory factory) : EfStore(factory), IIncidentRepository
+internal sealed class EfIncidentRepository(SmartECouponDbContextFactory factory) : EfRepository(factory), IIncidentRepository
 {
     public async Task AddAsync(Incident incident, CancellationToken cancellationToken = default)
     {
@@ -142,7 +142,7 @@ internal sealed class EfIncidentRepository(SmartECouponDbContextFactory factory)
     }
 }
 
-internal sealed class EfOutageRepository(SmartECouponDbContextFactory factory) : EfStore(factory), IOutageRepository
+internal sealed class EfOutageRepository(SmartECouponDbContextFactory factory) : EfRepository(factory), IOutageRepository
 {
     public async Task AddAsync(RecordedOutage outage, CancellationToken cancellationToken = default)
     {

@@ -7,14 +7,14 @@ using SmartECoupon.Auditing;
 using SmartECoupon.Coupons;
 using SmartECoupon.Storage.EfCore.Rows;
 
-namespace SmartECoupon.Storage.EfCore.Stores;
+namespace SmartECoupon.Storage.EfCore.Repositories;
 
 /// <summary>
 /// One-time codes, inserted in bulk. Each call is one short transaction, so on SQLite (one writer) other writes go on
 /// between batches; uniqueness within the tenant is the database's primary key, and codes it already holds are skipped
 /// (<c>ON CONFLICT DO NOTHING</c>) and counted out, for the caller to replace.
 /// </summary>
-internal sealed class EfOneTimeCodeRepository(SmartECouponDbContextFactory factory) : EfStore(factory), IOneTimeCodeRepository
+internal sealed class EfOneTimeCodeRepository(SmartECouponDbContextFactory factory) : EfRepository(factory), IOneTimeCodeRepository
 {
     public async Task<int> AddBatchAsync(string couponId, IReadOnlyList<string> codes, DateTimeOffset createdAt, AuditEntry? audit, CancellationToken cancellationToken = default)
     {

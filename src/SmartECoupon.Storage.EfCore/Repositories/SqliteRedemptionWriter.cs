@@ -3,7 +3,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
 using SmartECoupon.Storage.EfCore.Tenancy;
 
-namespace SmartECoupon.Storage.EfCore.Stores;
+namespace SmartECoupon.Storage.EfCore.Repositories;
 
 /// <summary>
 /// SQLite: the redemption's writes on one connection of their own, kept open with its statements prepared.

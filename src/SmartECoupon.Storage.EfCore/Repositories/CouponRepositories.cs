@@ -4,9 +4,9 @@ using SmartECoupon.Coupons;
 using SmartECoupon.Storage.EfCore.Rows;
 using SmartECoupon.Storage.EfCore.Tenancy;
 
-namespace SmartECoupon.Storage.EfCore.Stores;
+namespace SmartECoupon.Storage.EfCore.Repositories;
 
-internal sealed class EfCouponRepository(SmartECouponDbContextFactory factory) : EfStore(factory), ICouponRepository
+internal sealed class EfCouponRepository(SmartECouponDbContextFactory factory) : EfRepository(factory), ICouponRepository
 {
     public async Task<CouponWrite> AddAsync(Coupon coupon, AuditEntry audit, CancellationToken cancellationToken = default)
     {
@@ -193,7 +193,7 @@ internal sealed class EfCouponRepository(SmartECouponDbContextFactory factory) :
     }
 }
 
-internal sealed class EfTicketRepository(SmartECouponDbContextFactory factory) : EfStore(factory), ITicketRepository
+internal sealed class EfTicketRepository(SmartECouponDbContextFactory factory) : EfRepository(factory), ITicketRepository
 {
     public async Task<TicketIssue> GetOrAddAsync(Ticket candidate, AuditEntry audit, CancellationToken cancellationToken = default)
     {

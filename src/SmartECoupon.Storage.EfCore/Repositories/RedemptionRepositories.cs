@@ -5,9 +5,9 @@ using SmartECoupon.Idempotency;
 using SmartECoupon.Redemptions;
 using SmartECoupon.Storage.EfCore.Rows;
 
-namespace SmartECoupon.Storage.EfCore.Stores;
+namespace SmartECoupon.Storage.EfCore.Repositories;
 
-internal sealed class EfRedemptionRepository(SmartECouponDbContextFactory factory, SqliteRedemptionWriter sqliteWriter) : EfStore(factory), IRedemptionRepository
+internal sealed class EfRedemptionRepository(SmartECouponDbContextFactory factory, SqliteRedemptionWriter sqliteWriter) : EfRepository(factory), IRedemptionRepository
 {
     // The look-ups run on every redemption: compiled once per store (a compiled query is bound to one model, and each
     // store's contexts share one), so that each call skips LINQ translation and the query cache. Joins, not FirstOrDefault() in a projection: EF translates the latter into a window function over all of
@@ -201,7 +201,7 @@ internal sealed class EfRedemptionRepository(SmartECouponDbContextFactory factor
     }
 }
 
-internal sealed class EfIdempotencyRepository(SmartECouponDbContextFactory factory, Tenancy.CrossTenantAccess crossTenant) : EfStore(factory), IIdempotencyRepository
+internal sealed class EfIdempotencyRepository(SmartECouponDbContextFactory factory, Tenancy.CrossTenantAccess crossTenant) : EfRepository(factory), IIdempotencyRepository
 {
     public async Task<bool> TryAddAsync(IdempotencyRecord record, CancellationToken cancellationToken = default)
     {

@@ -4,7 +4,7 @@ using SmartECoupon.Redemptions;
 using SmartECoupon.Storage.EfCore.Rows;
 using SmartECoupon.Tenancy;
 
-namespace SmartECoupon.Storage.EfCore.Stores;
+namespace SmartECoupon.Storage.EfCore.Repositories;
 
 /// <summary>Which guard of a redemption's write failed.</summary>
 internal enum RedemptionGuard

@@ -4,7 +4,7 @@ using SmartECoupon.Tenancy;
 namespace SmartECoupon.Storage;
 
 /// <summary>Purging a tenant's data. Every step can be run again after a crash and continues where it stopped.</summary>
-public interface ITenantPurgeStore
+public interface ITenantPurgeRepository
 {
     /// <summary>Tenants whose cancellation is in effect and whose purge is due on or before <paramref name="today"/>. Operator-wide.</summary>
     Task<IReadOnlyList<Tenant>> ListDueAsync(DateOnly today, CancellationToken cancellationToken = default);

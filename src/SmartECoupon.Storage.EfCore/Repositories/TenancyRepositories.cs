@@ -5,9 +5,9 @@ using SmartECoupon.Storage.EfCore.Tenancy;
 using SmartECoupon.Stores;
 using SmartECoupon.Tenancy;
 
-namespace SmartECoupon.Storage.EfCore.Stores;
+namespace SmartECoupon.Storage.EfCore.Repositories;
 
-internal sealed class EfTenantRepository(SmartECouponDbContextFactory factory, CrossTenantAccess crossTenant) : EfStore(factory), ITenantRepository
+internal sealed class EfTenantRepository(SmartECouponDbContextFactory factory, CrossTenantAccess crossTenant) : EfRepository(factory), ITenantRepository
 {
     public async Task AddAsync(Tenant tenant, Member firstAdmin, AuditEntry audit, CancellationToken cancellationToken = default)
     {
@@ -63,7 +63,7 @@ internal sealed class EfTenantRepository(SmartECouponDbContextFactory factory, C
     }
 }
 
-internal sealed class EfOperatorRepository(SmartECouponDbContextFactory factory) : EfStore(factory), IOperatorRepository
+internal sealed class EfOperatorRepository(SmartECouponDbContextFactory factory) : EfRepository(factory), IOperatorRepository
 {
     public async Task<bool> AnyAsync(CancellationToken cancellationToken = default)
     {
@@ -126,7 +126,7 @@ internal sealed class EfOperatorRepository(SmartECouponDbContextFactory factory)
     }
 }
 
-internal sealed class EfMemberRepository(SmartECouponDbContextFactory factory) : EfStore(factory), IMemberRepository
+internal sealed class EfMemberRepository(SmartECouponDbContextFactory factory) : EfRepository(factory), IMemberRepository
 {
     public async Task<bool> TryAddAsync(Member member, int? memberLimit, AuditEntry audit, CancellationToken cancellationToken = default)
     {
@@ -235,7 +235,7 @@ internal sealed class EfMemberRepository(SmartECouponDbContextFactory factory) :
     }
 }
 
-internal sealed class EfStoreRepository(SmartECouponDbContextFactory factory) : EfStore(factory), IStoreRepository
+internal sealed class EfStoreRepository(SmartECouponDbContextFactory factory) : EfRepository(factory), IStoreRepository
 {
     public async Task<bool> TryAddAsync(Store store, int? storeLimit, AuditEntry audit, CancellationToken cancellationToken = default)
     {
@@ -284,7 +284,7 @@ internal sealed class EfStoreRepository(SmartECouponDbContextFactory factory) : 
     }
 }
 
-internal sealed class EfAuditLog(SmartECouponDbContextFactory factory, CrossTenantAccess crossTenant) : EfStore(factory), IAuditLog
+internal sealed class EfAuditLog(SmartECouponDbContextFactory factory, CrossTenantAccess crossTenant) : EfRepository(factory), IAuditLog
 {
     public Task<int> RemoveOlderThanAsync(DateTimeOffset cutoff, CancellationToken cancellationToken = default) =>
         crossTenant.RemoveAuditEntriesOlderThanAsync(cutoff, cancellationToken);

@@ -7,13 +7,13 @@ using SmartECoupon.Storage.EfCore.Rows;
 using SmartECoupon.Stores;
 using SmartECoupon.Tenancy;
 
-namespace SmartECoupon.Storage.EfCore.Stores;
+namespace SmartECoupon.Storage.EfCore.Repositories;
 
 /// <summary>
 /// The current tenant's data for the CSV export, streamed: one untracked query per dataset, read row by row from the
 /// data reader, so a million rows cost no more memory than ten.
 /// </summary>
-internal sealed class EfTenantDataSource(SmartECouponDbContextFactory factory) : EfStore(factory), ITenantDataSource
+internal sealed class EfTenantDataSource(SmartECouponDbContextFactory factory) : EfRepository(factory), ITenantDataSource
 {
     public IAsyncEnumerable<Coupon> CouponsAsync(CancellationToken cancellationToken = default) =>
         StreamAsync(db => db.Coupons.OrderBy(r => r.Id), RowMapping.ToDomain, cancellationToken);
