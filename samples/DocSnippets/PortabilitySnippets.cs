@@ -19,7 +19,7 @@ internal static class PortabilitySnippets
             var coupons = sandbox.Get<CouponService>();
             var coupon = (await coupons.CreateAsync(new CouponDraft { Title = "髙橋さんの秋フェア", Benefit = "ドリンク1杯無料" }, admin)).Value!;
             await coupons.PublishAsync(coupon.Id, admin);
-            var ticket = (await coupons.IssueTicketAsync(coupon.Id, "customer-1", admin)).Value!.Ticket;
+            var ticket = (await sandbox.Get<TicketService>().IssueAsync(coupon.Id, "customer-1", admin)).Value!.Ticket;
             await sandbox.Get<RedemptionService>().RedeemAsync(RedemptionRequest.ForCode(ticket.Code), admin, RedemptionChannel.Api);
         }
 

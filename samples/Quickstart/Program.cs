@@ -29,7 +29,7 @@ var coupon = (await coupons.CreateAsync(new CouponDraft
 await coupons.PublishAsync(coupon.Id, admin);
 
 // A customer receives a ticket; at the counter, staff type its code (any case or width). A second use is refused.
-var ticket = (await coupons.IssueTicketAsync(coupon.Id, "customer-1", admin)).Value!.Ticket;
+var ticket = (await provider.GetRequiredService<TicketService>().IssueAsync(coupon.Id, "customer-1", admin)).Value!.Ticket;
 var redemptions = provider.GetRequiredService<RedemptionService>();
 var first = await redemptions.RedeemAsync(RedemptionRequest.ForCode(ticket.Code.ToLowerInvariant()), admin, RedemptionChannel.Api);
 var second = await redemptions.RedeemAsync(RedemptionRequest.ForCode(ticket.Code), admin, RedemptionChannel.Api);

@@ -54,6 +54,8 @@ public static class SmartECouponServiceCollectionExtensions
         services.TryAddSingleton<TenantWriteGate>();
         services.TryAddSingleton<SmartECoupon.Stores.StoreService>();
         services.TryAddSingleton<CouponService>();
+        services.TryAddSingleton<TicketService>();
+        services.TryAddSingleton<OneTimeCodeService>();
         services.TryAddSingleton<CodeJobService>();
         services.TryAddSingleton<ThemeService>();
         services.TryAddSingleton<SmartECoupon.Operations.MaintenanceService>();

@@ -171,7 +171,7 @@ public abstract class CouponConformance(IStorageHarness harness) : ConformanceTe
         {
             using (In(tenant))
             {
-                return await Get<CouponService>().IssueTicketAsync(coupon.Id, "visitor-42", tenant.Admin);
+                return await Get<TicketService>().IssueAsync(coupon.Id, "visitor-42", tenant.Admin);
             }
         });
 
@@ -189,13 +189,13 @@ public abstract class CouponConformance(IStorageHarness harness) : ConformanceTe
         {
             Assert.Equal(2, (await Get<CouponService>().FindAsync(coupon.Id))!.IssuedCount);
             Assert.Equal(first, await Get<ITicketRepository>().FindByTokenAsync(first.Token));
-            Assert.Equal(FailureCodes.NotFound, (await Get<CouponService>().IssueTicketAsync("cpn_00000000000000000000000000", "u", tenant.Admin)).Failure?.Code);
-            Assert.Equal(FailureCodes.ValidationFailed, (await Get<CouponService>().IssueTicketAsync(coupon.Id, "bad\u0000key", tenant.Admin)).Failure?.Code);
+            Assert.Equal(FailureCodes.NotFound, (await Get<TicketService>().IssueAsync("cpn_00000000000000000000000000", "u", tenant.Admin)).Failure?.Code);
+            Assert.Equal(FailureCodes.ValidationFailed, (await Get<TicketService>().IssueAsync(coupon.Id, "bad\u0000key", tenant.Admin)).Failure?.Code);
 
             // The user key goes through its policy: typed in full width on a phone, it is the same user.
-            var fullWidth = await Get<CouponService>().IssueTicketAsync(coupon.Id, "ｖｉｓｉｔｏｒ－４２", tenant.Admin);
+            var fullWidth = await Get<TicketService>().IssueAsync(coupon.Id, "ｖｉｓｉｔｏｒ－４２", tenant.Admin);
             Assert.Equal((first.Id, "visitor-42", false), (fullWidth.Value!.Ticket.Id, fullWidth.Value.Ticket.UserKey, fullWidth.Value.Created));
-            var kana = await Get<CouponService>().IssueTicketAsync(coupon.Id, "やまだ", tenant.Admin);
+            var kana = await Get<TicketService>().IssueAsync(coupon.Id, "やまだ", tenant.Admin);
             var error = Assert.Single(kana.Failure!.Errors);
             Assert.Equal(("userKey", FailureCodes.InvalidCharacters), (error.Field, error.Code));
         }
@@ -208,7 +208,7 @@ public abstract class CouponConformance(IStorageHarness harness) : ConformanceTe
         var coupon = await PublishedCouponAsync(tenant);
         using (In(tenant))
         {
-            var generated = await Get<CouponService>().GenerateCodesAsync(coupon.Id, 5_000, tenant.Admin);
+            var generated = await Get<OneTimeCodeService>().GenerateAsync(coupon.Id, 5_000, tenant.Admin);
 
             Assert.Equal(5_000, generated.Value);
             Assert.Equal(5_000, await CountAsync(StoredRows.OneTimeCodes, tenant, coupon.Id));
@@ -224,7 +224,7 @@ public abstract class CouponConformance(IStorageHarness harness) : ConformanceTe
             while (cursor is not null);
             Assert.Equal(5_000, listed.Distinct(StringComparer.Ordinal).Count());
             Assert.All(listed.Take(100), c => Assert.True(CouponCodes.IsInAlphabet(c)));
-            Assert.Equal(FailureCodes.ValidationFailed, (await Get<CouponService>().GenerateCodesAsync(coupon.Id, 0, tenant.Admin)).Failure?.Code);
+            Assert.Equal(FailureCodes.ValidationFailed, (await Get<OneTimeCodeService>().GenerateAsync(coupon.Id, 0, tenant.Admin)).Failure?.Code);
         }
     }
 

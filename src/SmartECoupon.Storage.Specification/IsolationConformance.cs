@@ -88,8 +88,8 @@ public abstract class IsolationConformance(IStorageHarness harness) : Conformanc
             Assert.Equal(FailureCodes.NotFound, (await coupons.UpdateAsync(a.Coupon.Id, d => d with { Title = "乗っ取り" }, b.Admin)).Failure?.Code);
             Assert.Equal(FailureCodes.NotFound, (await coupons.PauseAsync(a.Coupon.Id, b.Admin)).Failure?.Code);
             Assert.Equal(FailureCodes.NotFound, (await coupons.ArchiveAsync(a.Coupon.Id, b.Admin)).Failure?.Code);
-            Assert.Equal(FailureCodes.NotFound, (await coupons.IssueTicketAsync(a.Coupon.Id, "b-user", b.Admin)).Failure?.Code);
-            Assert.Equal(FailureCodes.NotFound, (await coupons.GenerateCodesAsync(a.Coupon.Id, 10, b.Admin)).Failure?.Code);
+            Assert.Equal(FailureCodes.NotFound, (await Get<TicketService>().IssueAsync(a.Coupon.Id, "b-user", b.Admin)).Failure?.Code);
+            Assert.Equal(FailureCodes.NotFound, (await Get<OneTimeCodeService>().GenerateAsync(a.Coupon.Id, 10, b.Admin)).Failure?.Code);
             Assert.Equal(FailureCodes.NotFound, (await redemptions.VoidAsync(a.Redemption.Id, b.Admin)).Failure?.Code);
             Assert.Equal(FailureCodes.NotFound, (await Get<MemberService>().RemoveAsync(a.Staff.Id, b.Admin)).Failure?.Code);
             Assert.Equal(FailureCodes.NotFound, (await Get<MemberService>().RotateKeyAsync(a.Staff.Id, b.Admin)).Failure?.Code);

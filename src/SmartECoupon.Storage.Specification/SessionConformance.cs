@@ -230,7 +230,7 @@ public abstract class SessionConformance(IStorageHarness harness) : ConformanceT
     private static readonly string[] GatedCalls =
     [
         "CouponService.CreateAsync", "CouponService.UpdateAsync", "CouponService.SetImageAsync", "CouponService.PublishAsync",
-        "CouponService.PauseAsync", "CouponService.ArchiveAsync", "CouponService.IssueTicketAsync", "CouponService.GenerateCodesAsync",
+        "CouponService.PauseAsync", "CouponService.ArchiveAsync", "TicketService.IssueAsync", "OneTimeCodeService.GenerateAsync",
         "CodeJobService.EnqueueAsync", "RedemptionService.RedeemAsync", "RedemptionService.RedeemIdempotentlyAsync", "RedemptionService.VoidAsync",
         "MemberService.CreateAsync", "MemberService.RemoveAsync", "MemberService.RotateKeyAsync", "MemberSignInService.SetPasswordHashAsync",
         "StoreService.CreateAsync", "ThemeService.UpdateAsync", "CouponCsvImporter.ImportAsync",
@@ -250,8 +250,8 @@ public abstract class SessionConformance(IStorageHarness harness) : ConformanceT
             ["CouponService.PublishAsync"] = Refusal(await coupons.PublishAsync(draftId, actor)),
             ["CouponService.PauseAsync"] = Refusal(await coupons.PauseAsync(coupon.Id, actor)),
             ["CouponService.ArchiveAsync"] = Refusal(await coupons.ArchiveAsync(coupon.Id, actor)),
-            ["CouponService.IssueTicketAsync"] = Refusal(await coupons.IssueTicketAsync(coupon.Id, "user-2", actor)),
-            ["CouponService.GenerateCodesAsync"] = Refusal(await coupons.GenerateCodesAsync(coupon.Id, 5, actor)),
+            ["TicketService.IssueAsync"] = Refusal(await Get<TicketService>().IssueAsync(coupon.Id, "user-2", actor)),
+            ["OneTimeCodeService.GenerateAsync"] = Refusal(await Get<OneTimeCodeService>().GenerateAsync(coupon.Id, 5, actor)),
             ["CodeJobService.EnqueueAsync"] = Refusal(await Get<CodeJobService>().EnqueueAsync(coupon.Id, 20_000, actor)),
             ["RedemptionService.RedeemAsync"] = Refusal(await Get<RedemptionService>().RedeemAsync(RedemptionRequest.ForSharedCode("GATE1", "user-3"), actor, RedemptionChannel.Api)),
             ["RedemptionService.RedeemIdempotentlyAsync"] = Refusal(await Get<RedemptionService>().RedeemIdempotentlyAsync(RedemptionRequest.ForSharedCode("GATE1", "user-4"), actor, RedemptionChannel.Api, TestIdempotency.Request("gate-key", "{}"))),

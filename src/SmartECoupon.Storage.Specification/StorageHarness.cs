@@ -125,7 +125,7 @@ public abstract class ConformanceTest(IStorageHarness harness)
     {
         using (In(tenant))
         {
-            var issued = await Get<CouponService>().IssueTicketAsync(couponId, userKey, tenant.Admin);
+            var issued = await Get<TicketService>().IssueAsync(couponId, userKey, tenant.Admin);
             Assert.True(issued.Succeeded, issued.Failure?.Code);
             return issued.Value.Ticket;
         }
@@ -136,7 +136,7 @@ public abstract class ConformanceTest(IStorageHarness harness)
     {
         using (In(tenant))
         {
-            Assert.Equal(count, (await Get<CouponService>().GenerateCodesAsync(couponId, count, tenant.Admin)).Value);
+            Assert.Equal(count, (await Get<OneTimeCodeService>().GenerateAsync(couponId, count, tenant.Admin)).Value);
             return (await Get<IOneTimeCodeRepository>().ListAsync(couponId, new PageRequest(1))).Items[0].Code;
         }
     }

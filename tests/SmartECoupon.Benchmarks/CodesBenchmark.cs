@@ -11,7 +11,7 @@ using SmartECoupon.Storage.EfCore;
 using SmartECoupon.Tenancy;
 
 /// <summary>
-/// Generating one-time codes through <see cref="CouponService.GenerateCodesAsync"/>, next to the floor: the same number
+/// Generating one-time codes through <see cref="OneTimeCodeService.GenerateAsync"/>, next to the floor: the same number
 /// of codes from the same generator inserted by hand in one transaction (PostgreSQL: binary COPY into a staging table and
 /// one INSERT … SELECT, since row-level security refuses COPY into the table itself; SQLite: one prepared INSERT).
 /// </summary>
@@ -40,7 +40,7 @@ internal static class CodesBenchmark
         }
 
         var library = Stopwatch.StartNew();
-        var generated = await coupons.GenerateCodesAsync(libraryCoupon.Id, count, admin);
+        var generated = await services.GetRequiredService<OneTimeCodeService>().GenerateAsync(libraryCoupon.Id, count, admin);
         library.Stop();
         if (generated.Value != count)
         {

@@ -44,7 +44,7 @@ internal sealed class RedemptionFixture
             var coupon = (await couponService.CreateAsync(new CouponDraft { Title = "ベンチマーク", Benefit = "10% off", TotalLimit = TotalLimit, PerUserLimit = PerUserLimit }, admin)).Value!;
             await couponService.PublishAsync(coupon.Id, admin);
             templateCoupon = coupon.Id;
-            templateTicket = (await couponService.IssueTicketAsync(coupon.Id, "bench-template", admin)).Value!.Ticket.Id;
+            templateTicket = (await services.GetRequiredService<TicketService>().IssueAsync(coupon.Id, "bench-template", admin)).Value!.Ticket.Id;
         }
 
         await using var connection = await OpenAsync(provider, database.ConnectionString, tenantId);

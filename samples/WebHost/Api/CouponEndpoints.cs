@@ -173,7 +173,7 @@ internal static class CouponEndpoints
         return TypedResults.Stream(image.Content, image.ContentType);
     }
 
-    private static async Task<Results<Created<TicketResponse>, Ok<TicketResponse>, ProblemHttpResult>> IssueTicketAsync(string id, HttpContext context, CouponService service)
+    private static async Task<Results<Created<TicketResponse>, Ok<TicketResponse>, ProblemHttpResult>> IssueTicketAsync(string id, HttpContext context, TicketService service)
     {
         var (body, problem) = await JsonBody.ReadAsync<IssueTicketRequest>(context);
         if (body is null)
@@ -188,7 +188,7 @@ internal static class CouponEndpoints
             {
                 return ApiProblem.Invalid(context, errors);
             }
-            var issued = await service.IssueTicketAsync(id, userKey, Caller.ActorOf(context), context.RequestAborted);
+            var issued = await service.IssueAsync(id, userKey, Caller.ActorOf(context), context.RequestAborted);
             if (!issued.Succeeded)
             {
                 return ApiProblem.From(context, issued.Failure);
@@ -199,7 +199,7 @@ internal static class CouponEndpoints
     }
 
     private static async Task<Results<Created<CodesGeneratedResponse>, Accepted<CodeJobAcceptedResponse>, ProblemHttpResult>> GenerateCodesAsync(
-        string id, HttpContext context, CouponService service, CodeJobService jobs)
+        string id, HttpContext context, OneTimeCodeService service, CodeJobService jobs)
     {
         var (body, problem) = await JsonBody.ReadAsync<GenerateCodesRequest>(context);
         if (body is null)
@@ -225,17 +225,17 @@ internal static class CouponEndpoints
                     ? TypedResults.Accepted($"/api/v1/jobs/{queued.Value.Id}", new CodeJobAcceptedResponse(queued.Value.Id))
                     : ApiProblem.From(context, queued.Failure);
             }
-            var generated = await service.GenerateCodesAsync(id, count!.Value, Caller.ActorOf(context), cancellationToken: context.RequestAborted);
+            var generated = await service.GenerateAsync(id, count!.Value, Caller.ActorOf(context), cancellationToken: context.RequestAborted);
             return generated.Succeeded
                 ? TypedResults.Created($"/api/v1/coupons/{id}/codes", new CodesGeneratedResponse(generated.Value))
                 : ApiProblem.From(context, generated.Failure);
         }
     }
 
-    private static async Task<Results<Ok<ListResponse<OneTimeCodeResponse>>, ProblemHttpResult>> ListCodesAsync(string id, HttpContext context, CouponService service)
+    private static async Task<Results<Ok<ListResponse<OneTimeCodeResponse>>, ProblemHttpResult>> ListCodesAsync(string id, HttpContext context, OneTimeCodeService service)
     {
         var zone = Caller.ZoneOf(context);
-        return await ApiPaging.ListAsync(context, page => service.ListCodesAsync(id, page, context.RequestAborted), c => OneTimeCodeResponse.From(c, zone));
+        return await ApiPaging.ListAsync(context, page => service.ListAsync(id, page, context.RequestAborted), c => OneTimeCodeResponse.From(c, zone));
     }
 }
 

@@ -22,6 +22,7 @@ namespace SmartECoupon.WebHost.Pages;
 /// </summary>
 internal sealed class CouponPageModel(
     CouponService coupons,
+    TicketService tickets,
     RedemptionService redemptions,
     ThemeService themes,
     MaintenanceService maintenance,
@@ -101,7 +102,7 @@ internal sealed class CouponPageModel(
         }
         var zone = session.TimeZone;
         var now = time.GetUtcNow();
-        var ticket = await coupons.FindTicketByTokenAsync(Token, HttpContext.RequestAborted);
+        var ticket = await tickets.FindByTokenAsync(Token, HttpContext.RequestAborted);
         var coupon = ticket is null ? null : await coupons.FindAsync(ticket.CouponId, HttpContext.RequestAborted);
         if (ticket is null || coupon is null)
         {

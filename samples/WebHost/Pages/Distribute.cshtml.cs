@@ -13,7 +13,7 @@ namespace SmartECoupon.WebHost.Pages;
 /// pseudonymous id kept in a cookie, which is the ticket's user key, so the same browser gets the same ticket (and the
 /// coupon's per-user limit holds for it).
 /// </summary>
-internal sealed class DistributePageModel(CouponService coupons) : PageModel
+internal sealed class DistributePageModel(CouponService coupons, TicketService tickets) : PageModel
 {
     public const string VisitorCookie = "sec_visitor";
 
@@ -29,7 +29,7 @@ internal sealed class DistributePageModel(CouponService coupons) : PageModel
         {
             return Unavailable();
         }
-        var issued = await coupons.IssueTicketAsync(couponId, "v-" + Visitor(), Actor.Page, HttpContext.RequestAborted);
+        var issued = await tickets.IssueAsync(couponId, "v-" + Visitor(), Actor.Page, HttpContext.RequestAborted);
         return issued.Succeeded ? Redirect("/c/" + issued.Value.Ticket.Token) : Unavailable();
     }
 

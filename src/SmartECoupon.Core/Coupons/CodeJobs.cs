@@ -60,7 +60,7 @@ public sealed record CodeJob
 public sealed class CodeJobService(
     ICodeJobRepository jobs,
     ICouponRepository coupons,
-    CouponService couponService,
+    OneTimeCodeService oneTimeCodes,
     ITenantContext tenantContext,
     TenantWriteGate gate,
     TenantSessionResolver sessions,
@@ -134,7 +134,7 @@ public sealed class CodeJobService(
                 var step = Math.Min(batch, job.Requested - generated);
                 var result = session is null
                     ? Failure.TenantCancelled
-                    : await couponService.GenerateCodesAsync(job.CouponId, step, Actor.Member(job.RequestedBy), writeAudit: false, null, cancellationToken).ConfigureAwait(false);
+                    : await oneTimeCodes.GenerateAsync(job.CouponId, step, Actor.Member(job.RequestedBy), writeAudit: false, null, cancellationToken).ConfigureAwait(false);
                 if (!result.Succeeded)
                 {
                     await jobs.ReportAsync(job.Id, holder, generated, CodeJobStatus.Failed, result.Failure.Message.English, Instants.Now(time), Lease, cancellationToken).ConfigureAwait(false);

@@ -7,27 +7,21 @@ using SmartECoupon.Validation;
 
 namespace SmartECoupon.Coupons;
 
-/// <summary>A ticket handed to a user, and whether it was new.</summary>
-/// <param name="Ticket">The ticket.</param>
-/// <param name="Coupon">Its coupon.</param>
-/// <param name="Created">Whether the ticket was issued now (<see langword="false"/>: the user already had it).</param>
-public sealed record TicketIssuance(Ticket Ticket, Coupon Coupon, bool Created);
-
 /// <summary>A coupon's image, opened for reading: dispose <see cref="Content"/> when done.</summary>
 /// <param name="ContentType">The media type the image's bytes showed when it was set.</param>
 /// <param name="Content">The bytes.</param>
 public sealed record CouponImage(string ContentType, Stream Content);
 
-/// <summary>Creates and changes the current tenant's coupons, hands out tickets and generates one-time codes.</summary>
+/// <summary>
+/// Creates and changes the current tenant's coupons: content, status and image. Tickets are
+/// <see cref="TicketService"/>'s, one-time codes <see cref="OneTimeCodeService"/>'s.
+/// </summary>
 public sealed class CouponService(
     ICouponRepository coupons,
-    ITicketRepository tickets,
-    IOneTimeCodeRepository oneTimeCodes,
     IStoreRepository stores,
     [FromKeyedServices(TenancyCaches.Key)] ITenantRepository tenants,
     ITenantContext tenantContext,
     TenantWriteGate gate,
-    CouponCodeGenerator codeGenerator,
     ICouponImageStorage images,
     TimeProvider time,
     IOptionsMonitor<SmartECouponOptions> options)
@@ -69,15 +63,6 @@ public sealed class CouponService(
 
     /// <summary>Lists coupons.</summary>
     public Task<Page<Coupon>> ListAsync(PageRequest page, CancellationToken cancellationToken = default) => coupons.ListAsync(page, cancellationToken);
-
-    /// <summary>Lists a coupon's one-time codes, in code order; <c>not_found</c> when the tenant has no such coupon.</summary>
-    public async Task<Result<Page<OneTimeCode>>> ListCodesAsync(string couponId, PageRequest page, CancellationToken cancellationToken = default) =>
-        await coupons.FindAsync(couponId, cancellationToken).ConfigureAwait(false) is null
-            ? Failure.NotFound
-            : await oneTimeCodes.ListAsync(couponId, page, cancellationToken).ConfigureAwait(false);
-
-    /// <summary>Finds a ticket of the current tenant by its page token.</summary>
-    public Task<Ticket?> FindTicketByTokenAsync(string token, CancellationToken cancellationToken = default) => tickets.FindByTokenAsync(token, cancellationToken);
 
     /// <summary>
     /// Changes a coupon: <paramref name="change"/> receives the coupon as a draft and returns the draft wanted; the result
@@ -204,103 +189,6 @@ public sealed class CouponService(
     public Task<Result<Coupon>> ArchiveAsync(string couponId, Actor actor, CancellationToken cancellationToken = default) =>
         ChangeStatusAsync(couponId, CouponStatus.Archived, AuditActions.CouponArchived, actor, cancellationToken);
 
-    /// <summary>
-    /// Hands a user their ticket for a coupon: a new one, or the one they already have (one ticket per user and coupon,
-    /// even when the same user asks twice at the same moment).
-    /// </summary>
-    public async Task<Result<TicketIssuance>> IssueTicketAsync(string couponId, string? userKey, Actor actor, CancellationToken cancellationToken = default)
-    {
-        if (await gate.RefusalAsync(cancellationToken).ConfigureAwait(false) is { } refused)
-        {
-            return refused;
-        }
-        var errors = new List<ValidationError>();
-        var user = options.CurrentValue.Fields.UserKey.Apply("userKey", userKey, errors);
-        if (errors.Count > 0)
-        {
-            return Failure.Invalid(errors);
-        }
-        var coupon = await coupons.FindAsync(couponId, cancellationToken).ConfigureAwait(false);
-        if (coupon is null)
-        {
-            return Failure.NotFound;
-        }
-        var issued = await GetOrIssueTicketAsync(coupon, user!, actor, cancellationToken).ConfigureAwait(false);
-        return new TicketIssuance(issued.Ticket!, issued.Status == TicketIssueStatus.Created ? coupon with { IssuedCount = coupon.IssuedCount + 1 } : coupon, issued.Status == TicketIssueStatus.Created);
-    }
-
-    /// <summary>Issues (or finds) a user's ticket; used by redemption with a shared code too.</summary>
-    internal async Task<TicketIssue> GetOrIssueTicketAsync(Coupon coupon, string userKey, Actor actor, CancellationToken cancellationToken)
-    {
-        for (var attempt = 0; attempt < MaxAttempts; attempt++)
-        {
-            var now = Instants.Now(time);
-            var candidate = new Ticket
-            {
-                TenantId = coupon.TenantId,
-                Id = EntityIds.New(EntityIds.TicketPrefix, now),
-                CouponId = coupon.Id,
-                UserKey = userKey,
-                Token = TicketTokens.New(),
-                Code = codeGenerator.Next(),
-                CreatedAt = now,
-            };
-            var issue = await tickets.GetOrAddAsync(candidate, Audit(actor, AuditActions.TicketIssued, candidate.Id, now), cancellationToken).ConfigureAwait(false);
-            if (issue.Status != TicketIssueStatus.CodeTaken)
-            {
-                return issue;
-            }
-        }
-        throw new InvalidOperationException("No free ticket code was found in several attempts; the code length is too short for the codes in use.");
-    }
-
-    /// <summary>
-    /// Generates <paramref name="count"/> one-time codes for a coupon, in short batches so that other writes go on
-    /// meanwhile. Codes the tenant already has are replaced, so exactly <paramref name="count"/> new codes exist after.
-    /// </summary>
-    public Task<Result<int>> GenerateCodesAsync(string couponId, int count, Actor actor, IProgress<int>? progress = null, CancellationToken cancellationToken = default) =>
-        GenerateCodesAsync(couponId, count, actor, writeAudit: true, progress, cancellationToken);
-
-    /// <summary>The generation, with or without its audit entry (a code job writes its entry when it is queued).</summary>
-    internal async Task<Result<int>> GenerateCodesAsync(string couponId, int count, Actor actor, bool writeAudit, IProgress<int>? progress, CancellationToken cancellationToken)
-    {
-        if (await gate.RefusalAsync(cancellationToken).ConfigureAwait(false) is { } refused)
-        {
-            return refused;
-        }
-        var settings = options.CurrentValue.Codes;
-        if (count < 1 || count > settings.MaxCodesPerRequest)
-        {
-            return Failure.Invalid(FieldErrors.OutOfRange("count", $"1 以上 {settings.MaxCodesPerRequest} 以下", $"between 1 and {settings.MaxCodesPerRequest}"));
-        }
-        var coupon = await coupons.FindAsync(couponId, cancellationToken).ConfigureAwait(false);
-        if (coupon is null)
-        {
-            return Failure.NotFound;
-        }
-        if (coupon.Status == CouponStatus.Archived)
-        {
-            return ArchivedCannotChange();
-        }
-        var generated = 0;
-        var fruitless = 0;
-        var audit = writeAudit ? Audit(actor, AuditActions.CodesGenerated, couponId, Instants.Now(time)) : null;
-        while (generated < count)
-        {
-            var batch = codeGenerator.NextDistinct(Math.Min(count - generated, settings.BatchSize));
-            var inserted = await oneTimeCodes.AddBatchAsync(couponId, batch, Instants.Now(time), audit, cancellationToken).ConfigureAwait(false);
-            audit = null; // one entry for the whole generation, written with its first batch
-            generated += inserted;
-            fruitless = inserted == 0 ? fruitless + 1 : 0;
-            if (fruitless >= MaxAttempts)
-            {
-                throw new InvalidOperationException("Generated codes keep colliding with stored ones; the code length is too short for the codes in use.");
-            }
-            progress?.Report(generated);
-        }
-        return generated;
-    }
-
     private async Task<Result<Coupon>> ChangeStatusAsync(string couponId, CouponStatus status, string action, Actor actor, CancellationToken cancellationToken)
     {
         if (await gate.RefusalAsync(cancellationToken).ConfigureAwait(false) is { } refused)
@@ -342,16 +230,21 @@ public sealed class CouponService(
 
     private ValueTask<Tenant> CurrentTenantAsync(CancellationToken cancellationToken) => tenants.FindCurrentAsync(tenantContext, cancellationToken);
 
-    private AuditEntry Audit(Actor actor, string action, string couponOrTicketId, DateTimeOffset at) =>
-        AuditEntry.Create(tenantContext.RequireTenantId(), actor, action,
-            couponOrTicketId.StartsWith(EntityIds.TicketPrefix + "_", StringComparison.Ordinal) ? AuditTargets.Ticket : AuditTargets.Coupon,
-            couponOrTicketId, at);
+    private AuditEntry Audit(Actor actor, string action, string couponId, DateTimeOffset at) =>
+        AuditEntry.Create(tenantContext.RequireTenantId(), actor, action, AuditTargets.Coupon, couponId, at);
 
     private static Failure SharedCodeTaken() => Failure.Invalid(new ValidationError("sharedCode", FailureCodes.AlreadyExists,
         new LocalizedMessage("この共通コードは別のクーポンで使われています。", "Another coupon of the tenant uses this shared code.")));
 
     private static Failure ConcurrentChange() => Failure.Conflict(FailureCodes.VersionConflict, "クーポンが同時に更新されました。もう一度お試しください。", "The coupon was changed at the same time; try again.");
 
-    private static Failure ArchivedCannotChange() => Failure.Conflict(FailureCodes.InvalidStatusTransition,
+    private static Failure ArchivedCannotChange() => CouponFailures.ArchivedCannotChange;
+}
+
+/// <summary>The failures the coupon services share.</summary>
+internal static class CouponFailures
+{
+    /// <summary>An archived coupon takes no change, and no new codes.</summary>
+    public static Failure ArchivedCannotChange { get; } = Failure.Conflict(FailureCodes.InvalidStatusTransition,
         "アーカイブ済みのクーポンは変更できません。", "An archived coupon cannot be changed.");
 }

@@ -31,7 +31,7 @@ public sealed partial class RedemptionService(
     IRedemptionRepository redemptions,
     IIdempotencyRepository idempotency,
     IStoreRepository stores,
-    CouponService couponService,
+    TicketService ticketService,
     ITenantContext tenantContext,
     TenantWriteGate gate,
     TimeProvider time,
@@ -199,7 +199,7 @@ public sealed partial class RedemptionService(
         if (snapshot.Method == RedemptionMethod.SharedCode && ticket is null)
         {
             // The user's per-user count lives on their ticket: a first use by shared code issues it.
-            ticket = (await couponService.GetOrIssueTicketAsync(snapshot.Coupon, snapshot.UserKey!, actor, cancellationToken).ConfigureAwait(false)).Ticket;
+            ticket = (await ticketService.GetOrIssueAsync(snapshot.Coupon, snapshot.UserKey!, actor, cancellationToken).ConfigureAwait(false)).Ticket;
         }
         var redemption = new Redemption
         {

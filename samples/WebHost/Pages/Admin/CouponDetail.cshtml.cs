@@ -4,7 +4,7 @@ using SmartECoupon.Coupons;
 namespace SmartECoupon.WebHost.Pages.Admin;
 
 /// <summary>One coupon: its counts and link, publish or pause, and one-time codes.</summary>
-internal sealed class CouponDetailModel(CouponService coupons, CodeJobService jobs) : AdminPageModel
+internal sealed class CouponDetailModel(CouponService coupons, OneTimeCodeService codes, CodeJobService jobs) : AdminPageModel
 {
     [BindProperty(SupportsGet = true)]
     public string Id { get; set; } = "";
@@ -36,7 +36,7 @@ internal sealed class CouponDetailModel(CouponService coupons, CodeJobService jo
             var queued = await jobs.EnqueueAsync(Id, count, Actor, HttpContext.RequestAborted);
             return queued.Succeeded ? Redirect($"/admin/coupons/{Id}?done=job&count={count}") : await ShowAsync(queued.Failure);
         }
-        var generated = await coupons.GenerateCodesAsync(Id, count, Actor, cancellationToken: HttpContext.RequestAborted);
+        var generated = await codes.GenerateAsync(Id, count, Actor, cancellationToken: HttpContext.RequestAborted);
         return generated.Succeeded ? Redirect($"/admin/coupons/{Id}?done=codes&count={generated.Value}") : await ShowAsync(generated.Failure);
     }
 
