@@ -1,4 +1,5 @@
 using SmartECoupon.Coupons;
+using SmartECoupon.Redemptions;
 using SmartECoupon.Stores;
 using SmartECoupon.Tenancy;
 using SmartECoupon.Validation;
@@ -8,6 +9,42 @@ namespace SmartECoupon.Storage.Specification;
 /// <summary>Coupons, their lifecycle and plan limit, tickets and one-time codes.</summary>
 public abstract class CouponConformance(IStorageHarness harness) : ConformanceTest(harness)
 {
+    [SkippableFact]
+    public async Task A_ticket_s_page_shows_its_coupon_shops_and_state_as_the_rules_decide()
+    {
+        var tenant = await NewTenantAsync();
+        Store first, second;
+        using (In(tenant))
+        {
+            first = (await Get<StoreService>().CreateAsync("渋谷店", tenant.Admin)).Value!;
+            second = (await Get<StoreService>().CreateAsync("新宿店", tenant.Admin)).Value!;
+            Assert.True((await Get<StoreService>().CreateAsync("池袋店（このクーポンは使えない）", tenant.Admin)).Succeeded);
+        }
+        var coupon = await PublishedCouponAsync(tenant, perUserLimit: 1, storeIds: [second.Id, first.Id]);
+        var ticket = await TicketAsync(tenant, coupon.Id, "page-user");
+        using (In(tenant))
+        {
+            var tickets = Get<TicketService>();
+            Assert.Null(await tickets.GetPageAsync("no-such-token"));
+
+            var fresh = (await tickets.GetPageAsync(ticket.Token))!;
+            Assert.Equal((TicketPageState.Unused, true, 1, (DateTimeOffset?)null), (fresh.State, fresh.CanConfirm, fresh.UsesLeft, fresh.LastUsedAt));
+            Assert.Equal([second.Id, first.Id], fresh.Stores.Select(s => s.Id));
+            Assert.Equal((ticket.Id, coupon.Id), (fresh.Ticket.Id, fresh.Coupon.Id));
+
+            var used = (await Get<RedemptionService>().RedeemAsync(RedemptionRequest.ForTicketToken(ticket.Token, second.Id), tenant.Admin, RedemptionChannel.Api)).Value!;
+            var afterUse = (await tickets.GetPageAsync(ticket.Token))!;
+            Assert.Equal((TicketPageState.Used, false, used.RedeemedAt), (afterUse.State, afterUse.CanConfirm, afterUse.LastUsedAt));
+
+            Assert.True((await Get<RedemptionService>().VoidAsync(used.Id, tenant.Admin)).Succeeded);
+            Assert.Equal((TicketPageState.Unused, (DateTimeOffset?)null), ((await tickets.GetPageAsync(ticket.Token))!.State, (await tickets.GetPageAsync(ticket.Token))!.LastUsedAt));
+
+            Assert.True((await Get<CouponService>().PauseAsync(coupon.Id, tenant.Admin)).Succeeded);
+            var paused = (await tickets.GetPageAsync(ticket.Token))!;
+            Assert.Equal((TicketPageState.Unavailable, RedemptionRefusal.CouponNotActive, false), (paused.State, paused.Refusal, paused.CanConfirm));
+        }
+    }
+
     [SkippableFact]
     public async Task A_coupon_round_trips_every_field_exactly()
     {

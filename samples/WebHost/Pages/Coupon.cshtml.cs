@@ -9,7 +9,6 @@ using SmartECoupon.Coupons;
 using SmartECoupon.Idempotency;
 using SmartECoupon.Operations;
 using SmartECoupon.Redemptions;
-using SmartECoupon.Stores;
 using SmartECoupon.Tenancy;
 
 namespace SmartECoupon.WebHost.Pages;
@@ -21,12 +20,10 @@ namespace SmartECoupon.WebHost.Pages;
 /// request (its nonce is the key), and the ticket's uses are guarded in the store.
 /// </summary>
 internal sealed class CouponPageModel(
-    CouponService coupons,
     TicketService tickets,
     RedemptionService redemptions,
     ThemeService themes,
     MaintenanceService maintenance,
-    StoreService stores,
     TimeProvider time) : PageModel
 {
     [BindProperty(SupportsGet = true)]
@@ -102,34 +99,18 @@ internal sealed class CouponPageModel(
         }
         var zone = session.TimeZone;
         var now = time.GetUtcNow();
-        var ticket = await tickets.FindByTokenAsync(Token, HttpContext.RequestAborted);
-        var coupon = ticket is null ? null : await coupons.FindAsync(ticket.CouponId, HttpContext.RequestAborted);
-        if (ticket is null || coupon is null)
+        // The library reads the ticket, its coupon and shops in one query and decides what the page shows.
+        if (await tickets.GetPageAsync(Token, HttpContext.RequestAborted) is not { } page)
         {
             return null;
         }
-        var allowedStores = new List<(string Id, string Name)>();
-        foreach (var id in coupon.StoreIds)
+        var (ticket, coupon) = (page.Ticket, page.Coupon);
+        var (state, label, detail) = page.State switch
         {
-            if (await stores.FindAsync(id, HttpContext.RequestAborted) is { } store)
-            {
-                allowedStores.Add((store.Id, store.Name));
-            }
-        }
-        var check = await redemptions.ValidateAsync(RedemptionRequest.ForTicketToken(Token, allowedStores.FirstOrDefault().Id), HttpContext.RequestAborted);
-        var usesLeft = ticket.UsesLeft(coupon.PerUserLimit);
-        var lastUse = usesLeft == 0 ? await redemptions.FindLastUseAsync(ticket.Id, HttpContext.RequestAborted) : null;
-        RedemptionRefusal? refusal = check.Succeeded ? null
-            : RedemptionRefusals.TryParse(check.Failure.Code, out var refused) ? refused : RedemptionRefusal.CouponNotActive;
-        if (session.AcceptsWrites != true)
-        {
-            refusal ??= RedemptionRefusal.CouponNotActive;
-        }
-        var (state, label, detail) = usesLeft == 0
-            ? ("used", "使用済み", lastUse is null ? null : $"{Japanese(lastUse.RedeemedAt, zone)}に使用しました。")
-            : refusal is { } r && r != RedemptionRefusal.TicketAlreadyUsed
-                ? ("unavailable", "ご利用いただけません", r.MessageOf().Japanese)
-                : ("unused", "未使用", usesLeft is > 1 ? $"あと{usesLeft}回使えます。" : null);
+            TicketPageState.Used => ("used", "使用済み", page.LastUsedAt is { } at ? $"{Japanese(at, zone)}に使用しました。" : null),
+            TicketPageState.Unavailable => ("unavailable", "ご利用いただけません", page.Refusal?.MessageOf().Japanese),
+            _ => ("unused", "未使用", page.UsesLeft is > 1 ? $"あと{page.UsesLeft}回使えます。" : null),
+        };
         var notices = (await maintenance.ListCurrentAsync(HttpContext.RequestAborted))
             .Where(n => n.IsDueWithin(now, TimeSpan.FromDays(7)))
             .Select(n => new NoticeView(n.Title, $"{Japanese(n.StartsAt, zone)} ～ {Japanese(n.EndsAt, zone)}", n.Emergency, n.Reason))
@@ -147,8 +128,8 @@ internal sealed class CouponPageModel(
             QrSvg(ticket.Code),
             await themes.GetAsync(HttpContext.RequestAborted),
             notices,
-            state == "unused",
-            allowedStores);
+            page.CanConfirm,
+            [.. page.Stores.Select(store => (store.Id, store.Name))]);
     }
 
     private static string Validity(Coupon coupon, TimeZoneInfo zone) => (coupon.ValidFrom, coupon.ValidUntil) switch

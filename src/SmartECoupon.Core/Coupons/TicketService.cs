@@ -23,6 +23,18 @@ public sealed class TicketService(
 {
     private const int MaxAttempts = 5;
 
+    /// <summary>
+    /// The page of the ticket with page token <paramref name="token"/>: the ticket, its coupon and shops, and what the page
+    /// shows, decided here and read in one query; <see langword="null"/> when the tenant has no such ticket.
+    /// </summary>
+    public async Task<TicketPage?> GetPageAsync(string token, CancellationToken cancellationToken = default)
+    {
+        var snapshot = await tickets.FindPageAsync(token, cancellationToken).ConfigureAwait(false);
+        return snapshot is null
+            ? null
+            : TicketPage.Decide(snapshot, await gate.RefusalAsync(cancellationToken).ConfigureAwait(false) is null, Instants.Now(time));
+    }
+
     /// <summary>Finds a ticket of the current tenant by its page token.</summary>
     public Task<Ticket?> FindByTokenAsync(string token, CancellationToken cancellationToken = default) => tickets.FindByTokenAsync(token, cancellationToken);
 

@@ -171,9 +171,6 @@ public sealed partial class RedemptionService(
     /// <summary>Finds a redemption.</summary>
     public Task<Redemption?> FindAsync(string redemptionId, CancellationToken cancellationToken = default) => redemptions.FindAsync(redemptionId, cancellationToken);
 
-    /// <summary>The latest live use of a ticket (for the coupon page's "used at"), or <see langword="null"/>.</summary>
-    public Task<Redemption?> FindLastUseAsync(string ticketId, CancellationToken cancellationToken = default) =>
-        redemptions.FindLastLiveForTicketAsync(ticketId, cancellationToken);
 
     /// <summary>Lists redemptions.</summary>
     public Task<Page<Redemption>> ListAsync(PageRequest page, CancellationToken cancellationToken = default) => redemptions.ListAsync(page, cancellationToken);

@@ -80,7 +80,4 @@ public interface IRedemptionRepository
 
     /// <summary>Lists redemptions, oldest first.</summary>
     Task<Page<Redemption>> ListAsync(PageRequest page, CancellationToken cancellationToken = default);
-
-    /// <summary>The latest live (not voided) redemption of a ticket, or <see langword="null"/>.</summary>
-    Task<Redemption?> FindLastLiveForTicketAsync(string ticketId, CancellationToken cancellationToken = default);
 }

@@ -19,6 +19,22 @@ public enum TicketIssueStatus
 /// <param name="Ticket">The ticket (new or existing); <see langword="null"/> for <see cref="TicketIssueStatus.CodeTaken"/>.</param>
 public sealed record TicketIssue(TicketIssueStatus Status, Ticket? Ticket);
 
+/// <summary>Everything a ticket's page shows, read together: the ticket, its coupon, the coupon's shops and the last use.</summary>
+public sealed class TicketPageSnapshot
+{
+    /// <summary>The ticket.</summary>
+    public required Ticket Ticket { get; init; }
+
+    /// <summary>Its coupon.</summary>
+    public required Coupon Coupon { get; init; }
+
+    /// <summary>The shops the coupon names that exist, in the coupon's order (none: usable anywhere).</summary>
+    public IReadOnlyList<Stores.Store> Stores { get; init; } = [];
+
+    /// <summary>When the ticket was last used (its latest redemption that is not voided), if ever.</summary>
+    public DateTimeOffset? LastUsedAt { get; init; }
+}
+
 /// <summary>The current tenant's tickets.</summary>
 public interface ITicketRepository
 {
@@ -34,6 +50,12 @@ public interface ITicketRepository
 
     /// <summary>Finds a ticket by its page token.</summary>
     Task<Ticket?> FindByTokenAsync(string token, CancellationToken cancellationToken = default);
+
+    /// <summary>
+    /// Reads what a ticket's page shows, found by the page token, in one query (one round trip, whatever the number of
+    /// shops); <see langword="null"/> when the tenant has no such ticket.
+    /// </summary>
+    Task<TicketPageSnapshot?> FindPageAsync(string token, CancellationToken cancellationToken = default);
 
     /// <summary>Finds a user's ticket for a coupon.</summary>
     Task<Ticket?> FindByUserAsync(string couponId, string userKey, CancellationToken cancellationToken = default);

@@ -254,6 +254,44 @@ internal sealed class EfTicketRepository(SmartECouponDbContextFactory factory) :
         return row is null ? null : RowMapping.ToDomain(row);
     }
 
+    public async Task<TicketPageSnapshot?> FindPageAsync(string token, CancellationToken cancellationToken = default)
+    {
+        var db = Factory.ForTenant();
+        await using var dbScope = db.ConfigureAwait(false);
+        // One statement: the ticket and its coupon, once per shop (a left join, so a coupon without shops gives one row),
+        // with the ticket's last live use. PostgreSQL joins only the coupon's shops (store_ids is an array: "= ANY" is a
+        // join condition); SQLite would need a correlated json_each, which it cannot join on, so it joins the tenant's
+        // shops and the coupon's are picked below (a plan caps how many a tenant has).
+        var postgres = db.Provider == StorageProvider.PostgreSql;
+        var rows = await (
+            from t in db.Tickets.AsNoTracking()
+            where t.Token == token
+            join c in db.Coupons.AsNoTracking() on t.CouponId equals c.Id
+            join tenantStore in db.Stores.AsNoTracking() on t.TenantId equals tenantStore.TenantId into tenantStores
+            from s in tenantStores.Where(s => !postgres || c.StoreIds.Contains(s.Id)).DefaultIfEmpty()
+            select new
+            {
+                Ticket = t,
+                Coupon = c,
+                Store = s,
+                LastUsedAt = db.Redemptions.Where(r => r.TicketId == t.Id && r.VoidedAt == null)
+                    .OrderByDescending(r => r.Id).Select(r => (DateTimeOffset?)r.RedeemedAt).FirstOrDefault(),
+            }).ToListAsync(cancellationToken).ConfigureAwait(false);
+        if (rows.Count == 0)
+        {
+            return null;
+        }
+        var found = rows[0];
+        var coupon = RowMapping.ToDomain(found.Coupon);
+        return new TicketPageSnapshot
+        {
+            Ticket = RowMapping.ToDomain(found.Ticket),
+            Coupon = coupon,
+            Stores = [.. coupon.StoreIds.Select(id => rows.FirstOrDefault(r => r.Store?.Id == id)?.Store).OfType<StoreRow>().Select(RowMapping.ToDomain)],
+            LastUsedAt = found.LastUsedAt,
+        };
+    }
+
     public async Task<Ticket?> FindByUserAsync(string couponId, string userKey, CancellationToken cancellationToken = default)
     {
         var db = Factory.ForTenant();

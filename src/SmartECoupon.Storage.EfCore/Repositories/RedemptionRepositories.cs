@@ -184,15 +184,6 @@ internal sealed class EfRedemptionRepository(SmartECouponDbContextFactory factor
         return row is null ? null : RowMapping.ToDomain(row);
     }
 
-    public async Task<Redemption?> FindLastLiveForTicketAsync(string ticketId, CancellationToken cancellationToken = default)
-    {
-        var db = Factory.ForTenant();
-        await using var dbScope = db.ConfigureAwait(false);
-        var row = await db.Redemptions.AsNoTracking().Where(r => r.TicketId == ticketId && r.VoidedAt == null)
-            .OrderByDescending(r => r.Id).FirstOrDefaultAsync(cancellationToken).ConfigureAwait(false);
-        return row is null ? null : RowMapping.ToDomain(row);
-    }
-
     public async Task<Page<Redemption>> ListAsync(PageRequest page, CancellationToken cancellationToken = default)
     {
         var db = Factory.ForTenant();
