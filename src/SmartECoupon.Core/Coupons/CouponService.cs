@@ -10,7 +10,14 @@ namespace SmartECoupon.Coupons;
 /// <summary>A coupon's image, opened for reading: dispose <see cref="Content"/> when done.</summary>
 /// <param name="ContentType">The media type the image's bytes showed when it was set.</param>
 /// <param name="Content">The bytes.</param>
-public sealed record CouponImage(string ContentType, Stream Content);
+public sealed class CouponImage(string ContentType, Stream Content)
+{
+    /// <summary>The media type the image's bytes showed when it was set.</summary>
+    public string ContentType { get; } = ContentType;
+
+    /// <summary>The bytes.</summary>
+    public Stream Content { get; } = Content;
+}
 
 /// <summary>
 /// Creates and changes the current tenant's coupons: content, status and image. Tickets are

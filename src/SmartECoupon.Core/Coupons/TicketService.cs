@@ -10,7 +10,17 @@ namespace SmartECoupon.Coupons;
 /// <param name="Ticket">The ticket.</param>
 /// <param name="Coupon">Its coupon.</param>
 /// <param name="Created">Whether the ticket was issued now (<see langword="false"/>: the user already had it).</param>
-public sealed record TicketIssuance(Ticket Ticket, Coupon Coupon, bool Created);
+public sealed class TicketIssuance(Ticket Ticket, Coupon Coupon, bool Created)
+{
+    /// <summary>The ticket.</summary>
+    public Ticket Ticket { get; } = Ticket;
+
+    /// <summary>Its coupon.</summary>
+    public Coupon Coupon { get; } = Coupon;
+
+    /// <summary>Whether the ticket was issued now (<see langword="false"/>: the user already had it).</summary>
+    public bool Created { get; } = Created;
+}
 
 /// <summary>Hands the current tenant's customers their tickets (one per user and coupon) and finds a ticket by its page token.</summary>
 public sealed class TicketService(

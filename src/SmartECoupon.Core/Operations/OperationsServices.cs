@@ -137,7 +137,17 @@ public sealed class IncidentService(IIncidentRepository incidents, TimeProvider 
 /// <param name="Id">The identifier (<c>out_…</c>).</param>
 /// <param name="Outage">When it was, and who saw it.</param>
 /// <param name="RecordedAt">When it was recorded.</param>
-public sealed record RecordedOutage(string Id, Outage Outage, DateTimeOffset RecordedAt);
+public sealed class RecordedOutage(string Id, Outage Outage, DateTimeOffset RecordedAt)
+{
+    /// <summary>The identifier (<c>out_…</c>).</summary>
+    public string Id { get; } = Id;
+
+    /// <summary>When it was, and who saw it.</summary>
+    public Outage Outage { get; } = Outage;
+
+    /// <summary>When it was recorded.</summary>
+    public DateTimeOffset RecordedAt { get; } = RecordedAt;
+}
 
 /// <summary>Records outages and reports availability (sheet row 1.5).</summary>
 public sealed class OutageService(IOutageRepository outages, TimeProvider time, IOptionsMonitor<SmartECouponOptions> options)

@@ -9,7 +9,17 @@ namespace SmartECoupon.Operations;
 /// <param name="Sent">Messages handed to the sender.</param>
 /// <param name="Failed">Messages the sender failed on; each is tried again when its lease expires.</param>
 /// <param name="Withheld">Messages of tenants that no longer accept writes (cancelled or purged): not sent.</param>
-public sealed record OutboxRound(int Sent, int Failed, int Withheld);
+public sealed class OutboxRound(int Sent, int Failed, int Withheld)
+{
+    /// <summary>Messages handed to the sender.</summary>
+    public int Sent { get; } = Sent;
+
+    /// <summary>Messages the sender failed on; each is tried again when its lease expires.</summary>
+    public int Failed { get; } = Failed;
+
+    /// <summary>Messages of tenants that no longer accept writes (cancelled or purged): not sent.</summary>
+    public int Withheld { get; } = Withheld;
+}
 
 /// <summary>
 /// Sends the outbox (the platform's messages to tenant members, such as maintenance notices) through the host's sender,

@@ -182,7 +182,20 @@ public sealed record CsvExportOptions
 /// <param name="Rows">The data rows, header not counted; <see langword="null"/> for a file that is not CSV.</param>
 /// <param name="Bytes">The size in bytes.</param>
 /// <param name="Sha256">The SHA-256 of the bytes, lower-case hex.</param>
-public sealed record ExportedFile(string Name, long? Rows, long Bytes, string Sha256);
+public sealed class ExportedFile(string Name, long? Rows, long Bytes, string Sha256)
+{
+    /// <summary>The file name.</summary>
+    public string Name { get; } = Name;
+
+    /// <summary>The data rows, header not counted; <see langword="null"/> for a file that is not CSV.</summary>
+    public long? Rows { get; } = Rows;
+
+    /// <summary>The size in bytes.</summary>
+    public long Bytes { get; } = Bytes;
+
+    /// <summary>The SHA-256 of the bytes, lower-case hex.</summary>
+    public string Sha256 { get; } = Sha256;
+}
 
 /// <summary>
 /// A write-only stream for a destination that refuses synchronous writes (an ASP.NET Core response body): asynchronous

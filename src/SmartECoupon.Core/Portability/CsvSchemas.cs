@@ -24,7 +24,17 @@ public enum CsvColumnKind
 /// <param name="Key">The English key, which never changes.</param>
 /// <param name="JapaneseHeader">The header written when Japanese headers are asked for.</param>
 /// <param name="Kind">How values are written.</param>
-public sealed record CsvColumnInfo(string Key, string JapaneseHeader, CsvColumnKind Kind);
+public sealed class CsvColumnInfo(string Key, string JapaneseHeader, CsvColumnKind Kind)
+{
+    /// <summary>The English key, which never changes.</summary>
+    public string Key { get; } = Key;
+
+    /// <summary>The header written when Japanese headers are asked for.</summary>
+    public string JapaneseHeader { get; } = JapaneseHeader;
+
+    /// <summary>How values are written.</summary>
+    public CsvColumnKind Kind { get; } = Kind;
+}
 
 /// <summary>The columns of every dataset. Keys are stable: new columns are only ever added at the end.</summary>
 internal static class CsvSchemas

@@ -95,4 +95,11 @@ public enum VoidOutcomeKind
 /// <summary>The typed result of a void.</summary>
 /// <param name="Kind">What became of the void.</param>
 /// <param name="Redemption">The redemption as it stands after the void (for <see cref="VoidOutcomeKind.Voided"/> and <see cref="VoidOutcomeKind.AlreadyVoided"/>).</param>
-public sealed record VoidOutcome(VoidOutcomeKind Kind, Redemption? Redemption);
+public sealed class VoidOutcome(VoidOutcomeKind Kind, Redemption? Redemption)
+{
+    /// <summary>What became of the void.</summary>
+    public VoidOutcomeKind Kind { get; } = Kind;
+
+    /// <summary>The redemption as it stands after the void (for <see cref="VoidOutcomeKind.Voided"/> and <see cref="VoidOutcomeKind.AlreadyVoided"/>).</summary>
+    public Redemption? Redemption { get; } = Redemption;
+}

@@ -20,7 +20,17 @@ namespace SmartECoupon.Redemptions;
 /// Represents a result as the caller will see it (for an HTTP host, the body of its answer). Called once, before the
 /// result is stored; it must not call back into the library.
 /// </param>
-public sealed record IdempotentRequest(IdempotencyKey Key, RequestFingerprint Fingerprint, Func<Result<Redemption>, CancellationToken, ValueTask<IdempotentPayload>> Render);
+public sealed class IdempotentRequest(IdempotencyKey Key, RequestFingerprint Fingerprint, Func<Result<Redemption>, CancellationToken, ValueTask<IdempotentPayload>> Render)
+{
+    /// <summary>The client's key.</summary>
+    public IdempotencyKey Key { get; } = Key;
+
+    /// <summary>The request's fingerprint.</summary>
+    public RequestFingerprint Fingerprint { get; } = Fingerprint;
+
+    /// <summary>Render</summary>
+    public Func<Result<Redemption>, CancellationToken, ValueTask<IdempotentPayload>> Render { get; } = Render;
+}
 
 /// <summary>
 /// Validates, redeems and voids. The rules (<see cref="RedemptionRules"/>) are checked on what the store holds; the store

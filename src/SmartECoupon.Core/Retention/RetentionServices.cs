@@ -116,7 +116,29 @@ public sealed record BackupManifest
 /// <param name="RowCountsMatch">Whether they equal the manifest's counts.</param>
 /// <param name="PurgesReapplied">The purges re-applied from the ledger.</param>
 /// <param name="Elapsed">How long the restore took.</param>
-public sealed record RestoreReport(BackupManifest Manifest, bool IntegrityOk, string IntegrityDetail, IReadOnlyDictionary<string, long> RowCounts, bool RowCountsMatch, IReadOnlyList<PurgeRecord> PurgesReapplied, TimeSpan Elapsed);
+public sealed class RestoreReport(BackupManifest Manifest, bool IntegrityOk, string IntegrityDetail, IReadOnlyDictionary<string, long> RowCounts, bool RowCountsMatch, IReadOnlyList<PurgeRecord> PurgesReapplied, TimeSpan Elapsed)
+{
+    /// <summary>The backup restored.</summary>
+    public BackupManifest Manifest { get; } = Manifest;
+
+    /// <summary>Whether the database's own integrity check passed.</summary>
+    public bool IntegrityOk { get; } = IntegrityOk;
+
+    /// <summary>What the check said.</summary>
+    public string IntegrityDetail { get; } = IntegrityDetail;
+
+    /// <summary>Rows per table right after the restore, before purges were re-applied.</summary>
+    public IReadOnlyDictionary<string, long> RowCounts { get; } = RowCounts;
+
+    /// <summary>Whether they equal the manifest's counts.</summary>
+    public bool RowCountsMatch { get; } = RowCountsMatch;
+
+    /// <summary>The purges re-applied from the ledger.</summary>
+    public IReadOnlyList<PurgeRecord> PurgesReapplied { get; } = PurgesReapplied;
+
+    /// <summary>How long the restore took.</summary>
+    public TimeSpan Elapsed { get; } = Elapsed;
+}
 
 /// <summary>
 /// Daily full backups with a SHA-256 and a manifest each, rotated to the configured generations, and restores that verify
@@ -271,7 +293,17 @@ public sealed class BackupService([FromKeyedServices(TenancyCaches.Key)] IDataba
 /// <param name="Purged">The tenants purged.</param>
 /// <param name="IdempotencyRecordsRemoved">Expired idempotency records removed.</param>
 /// <param name="AuditEntriesRemoved">Audit entries older than the retention removed.</param>
-public sealed record RetentionSweepResult(IReadOnlyList<PurgeRecord> Purged, int IdempotencyRecordsRemoved, int AuditEntriesRemoved);
+public sealed class RetentionSweepResult(IReadOnlyList<PurgeRecord> Purged, int IdempotencyRecordsRemoved, int AuditEntriesRemoved)
+{
+    /// <summary>The tenants purged.</summary>
+    public IReadOnlyList<PurgeRecord> Purged { get; } = Purged;
+
+    /// <summary>Expired idempotency records removed.</summary>
+    public int IdempotencyRecordsRemoved { get; } = IdempotencyRecordsRemoved;
+
+    /// <summary>Audit entries older than the retention removed.</summary>
+    public int AuditEntriesRemoved { get; } = AuditEntriesRemoved;
+}
 
 /// <summary>The periodic sweep: due purges, expired idempotency records, and audit entries past their retention.</summary>
 public sealed class RetentionSweeper(TenantPurgeService purges, IIdempotencyRepository idempotency, IAuditLog audit, TimeProvider time, IOptionsMonitor<SmartECouponOptions> options)

@@ -14,4 +14,11 @@ public enum CouponImportStatus
 /// <summary>The result of a coupon import.</summary>
 /// <param name="Status">What happened.</param>
 /// <param name="Index">For <see cref="CouponImportStatus.SharedCodeTaken"/>, the index of the coupon whose code is taken, when known.</param>
-public sealed record CouponImportWrite(CouponImportStatus Status, int? Index = null);
+public sealed class CouponImportWrite(CouponImportStatus Status, int? Index = null)
+{
+    /// <summary>What happened.</summary>
+    public CouponImportStatus Status { get; } = Status;
+
+    /// <summary>For <see cref="CouponImportStatus.SharedCodeTaken"/>, the index of the coupon whose code is taken, when known.</summary>
+    public int? Index { get; } = Index;
+}

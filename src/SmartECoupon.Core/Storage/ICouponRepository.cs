@@ -25,7 +25,14 @@ public enum CouponWriteStatus
 /// <summary>The result of a coupon write: its status, and the coupon as stored after it.</summary>
 /// <param name="Status">What became of the write.</param>
 /// <param name="Coupon">The coupon after the write (when it succeeded), or as it stands (for a refusal on an existing coupon).</param>
-public sealed record CouponWrite(CouponWriteStatus Status, Coupon? Coupon);
+public sealed class CouponWrite(CouponWriteStatus Status, Coupon? Coupon)
+{
+    /// <summary>What became of the write.</summary>
+    public CouponWriteStatus Status { get; } = Status;
+
+    /// <summary>The coupon after the write (when it succeeded), or as it stands (for a refusal on an existing coupon).</summary>
+    public Coupon? Coupon { get; } = Coupon;
+}
 
 /// <summary>The current tenant's coupons.</summary>
 public interface ICouponRepository

@@ -4,7 +4,17 @@ namespace SmartECoupon.Storage;
 /// <param name="IntegrityOk">Whether the database's own check passed.</param>
 /// <param name="Detail">What the check said.</param>
 /// <param name="RowCounts">Rows per table after the restore.</param>
-public sealed record RestoreCheck(bool IntegrityOk, string Detail, IReadOnlyDictionary<string, long> RowCounts);
+public sealed class RestoreCheck(bool IntegrityOk, string Detail, IReadOnlyDictionary<string, long> RowCounts)
+{
+    /// <summary>Whether the database's own check passed.</summary>
+    public bool IntegrityOk { get; } = IntegrityOk;
+
+    /// <summary>What the check said.</summary>
+    public string Detail { get; } = Detail;
+
+    /// <summary>Rows per table after the restore.</summary>
+    public IReadOnlyDictionary<string, long> RowCounts { get; } = RowCounts;
+}
 
 /// <summary>A consistent full copy of the database, and its restore. Provider-specific.</summary>
 public interface IDatabaseBackup

@@ -19,7 +19,17 @@ public enum RedemptionLookupKind
 /// <param name="Kind">What was given.</param>
 /// <param name="Value">The ticket token, the normalised code, or the shared code's matching form.</param>
 /// <param name="UserKey">The user, for <see cref="RedemptionLookupKind.SharedCode"/>.</param>
-public sealed record RedemptionLookup(RedemptionLookupKind Kind, string Value, string? UserKey);
+public sealed class RedemptionLookup(RedemptionLookupKind Kind, string Value, string? UserKey)
+{
+    /// <summary>What was given.</summary>
+    public RedemptionLookupKind Kind { get; } = Kind;
+
+    /// <summary>The ticket token, the normalised code, or the shared code's matching form.</summary>
+    public string Value { get; } = Value;
+
+    /// <summary>The user, for <see cref="RedemptionLookupKind.SharedCode"/>.</summary>
+    public string? UserKey { get; } = UserKey;
+}
 
 /// <summary>A redemption to write, prepared by the library, and what guards it.</summary>
 public sealed record RedemptionWrite

@@ -17,7 +17,14 @@ public enum TicketIssueStatus
 /// <summary>The result of a ticket request.</summary>
 /// <param name="Status">What happened.</param>
 /// <param name="Ticket">The ticket (new or existing); <see langword="null"/> for <see cref="TicketIssueStatus.CodeTaken"/>.</param>
-public sealed record TicketIssue(TicketIssueStatus Status, Ticket? Ticket);
+public sealed class TicketIssue(TicketIssueStatus Status, Ticket? Ticket)
+{
+    /// <summary>What happened.</summary>
+    public TicketIssueStatus Status { get; } = Status;
+
+    /// <summary>The ticket (new or existing); <see langword="null"/> for <see cref="TicketIssueStatus.CodeTaken"/>.</summary>
+    public Ticket? Ticket { get; } = Ticket;
+}
 
 /// <summary>Everything a ticket's page shows, read together: the ticket, its coupon, the coupon's shops and the last use.</summary>
 public sealed class TicketPageSnapshot

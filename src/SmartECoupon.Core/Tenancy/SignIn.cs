@@ -22,7 +22,14 @@ public sealed class SignInOptions
 /// <summary>A member who is signing in, with their tenant.</summary>
 /// <param name="Tenant">The member's tenant (not purged).</param>
 /// <param name="Member">The member.</param>
-public sealed record SignInCandidate(Tenant Tenant, Member Member);
+public sealed class SignInCandidate(Tenant Tenant, Member Member)
+{
+    /// <summary>The member's tenant (not purged).</summary>
+    public Tenant Tenant { get; } = Tenant;
+
+    /// <summary>The member.</summary>
+    public Member Member { get; } = Member;
+}
 
 /// <summary>
 /// The library's half of signing in with a password: finding the member from their id (across tenants, through the

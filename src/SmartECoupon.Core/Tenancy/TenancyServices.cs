@@ -11,7 +11,17 @@ namespace SmartECoupon.Tenancy;
 /// <param name="Tenant">The tenant.</param>
 /// <param name="Admin">The first administrator.</param>
 /// <param name="AdminApiKey">The administrator's API key: show it once, never store it.</param>
-public sealed record TenantCreation(Tenant Tenant, Member Admin, string AdminApiKey);
+public sealed class TenantCreation(Tenant Tenant, Member Admin, string AdminApiKey)
+{
+    /// <summary>The tenant.</summary>
+    public Tenant Tenant { get; } = Tenant;
+
+    /// <summary>The first administrator.</summary>
+    public Member Admin { get; } = Admin;
+
+    /// <summary>The administrator's API key: show it once, never store it.</summary>
+    public string AdminApiKey { get; } = AdminApiKey;
+}
 
 /// <summary>A new person and their API key (shown once).</summary>
 /// <typeparam name="TPerson">The person's type.</typeparam>
