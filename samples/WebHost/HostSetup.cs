@@ -191,6 +191,8 @@ internal static class HostSetup
         app.UseAuthorization();
 
         var api = app.MapGroup("/api/v1");
+        // A body that cannot be bound (not JSON, too large, an unknown field) is answered before any handler runs.
+        api.AddEndpointFilter<BoundBodyFilter>();
         api.MapOperatorsApi();
         api.MapTenantsApi();
         api.MapRetentionApi();

@@ -83,6 +83,18 @@ public abstract class TenancyContract(HostFactory factory) : HostContract(factor
         var bad = await SendAsync(op, HttpMethod.Post, "/api/v1/tenants", new { name = "", plan = "gold" });
         AssertProblem(bad, HttpStatusCode.UnprocessableEntity, "validation_failed");
         Assert.Equal(["plan:invalid_format", "name:required", "adminName:required"], FieldCodes(bad));
+        // A field of the wrong type is reported, and nothing is created even when every other field is fine.
+        var wrongType = await SendAsync(op, HttpMethod.Post, "/api/v1/tenants", new { name = "型違いの店 " + Guid.NewGuid().ToString("N")[..8], plan = "free", adminName = "a", adminEmail = 42 });
+        Assert.Equal(["adminEmail:invalid_type"], FieldCodes(wrongType));
+        var names = new List<string?>();
+        for (string? cursor = ""; cursor is not null;)
+        {
+            var listed = await SendAsync(op, HttpMethod.Get, "/api/v1/tenants?limit=100" + (cursor.Length > 0 ? "&cursor=" + Uri.EscapeDataString(cursor) : ""));
+            names.AddRange(listed.Body.GetProperty("items").EnumerateArray().Select(t => t.GetProperty("name").GetString()));
+            cursor = listed.Body.GetProperty("nextCursor").GetString();
+        }
+        Assert.NotEmpty(names);
+        Assert.DoesNotContain(names, n => n is not null && n.StartsWith("型違いの店", StringComparison.Ordinal));
         AssertProblem(await SendAsync(op, HttpMethod.Get, "/api/v1/tenants/tnt_01jdx3k9v2m7q8r4s5t6w7x8y9"), HttpStatusCode.NotFound, "not_found");
     }
 

@@ -36,97 +36,55 @@ internal static class CouponEndpoints
     public static RouteHandlerBuilder MapCouponImages(this IEndpointRouteBuilder app) =>
         app.MapGet("/images/{couponId}", GetImageAsync).WithTags("Pages").ExcludeFromDescription();
 
-    private static async Task<Results<Created<CouponResponse>, ProblemHttpResult>> CreateAsync(HttpContext context, CouponService service,
+    private static async Task<Results<Created<CouponResponse>, ProblemHttpResult>> CreateAsync(Bound<CouponRequest> body, HttpContext context, CouponService service,
         Microsoft.Extensions.Options.IOptionsMonitor<SmartECouponOptions> options)
     {
-        var (body, problem) = await JsonBody.ReadAsync<CouponRequest>(context);
-        if (body is null)
+        var errors = body.Errors.ToList();
+        var draft = ApplyTo(new CouponDraft(), body, errors);
+        if (errors.Count > 0)
         {
-            return (ProblemHttpResult)problem!;
+            // Fields of the wrong type, with the rules' errors on the other fields; nothing is written.
+            CouponRules.Validate(draft, options.CurrentValue.Fields, Caller.ZoneOf(context), out var ruleErrors);
+            return ApiProblem.Invalid(context, errors, Failure.Invalid(ruleErrors));
         }
-        using (body)
-        {
-            var errors = new List<ValidationError>();
-            var draft = ApplyTo(new CouponDraft(), body, errors);
-            if (errors.Count > 0)
-            {
-                return BodyErrors(context, draft, errors, options.CurrentValue);
-            }
-            var created = await service.CreateAsync(draft, Caller.ActorOf(context), context.RequestAborted);
-            return created.Succeeded
-                ? TypedResults.Created($"/api/v1/coupons/{created.Value.Id}", CouponResponse.From(created.Value, Caller.ZoneOf(context)))
-                : ApiProblem.From(context, created.Failure);
-        }
+        var created = await service.CreateAsync(draft, Caller.ActorOf(context), context.RequestAborted);
+        return created.Succeeded
+            ? TypedResults.Created($"/api/v1/coupons/{created.Value.Id}", CouponResponse.From(created.Value, Caller.ZoneOf(context)))
+            : ApiProblem.From(context, created.Failure);
     }
 
-    /// <summary>A body with fields of the wrong type: those errors, with the rules' errors on the other fields (nothing is written).</summary>
-    private static ProblemHttpResult BodyErrors(HttpContext context, CouponDraft draft, List<ValidationError> errors, SmartECouponOptions options)
+    private static async Task<Results<Ok<CouponResponse>, ProblemHttpResult>> UpdateAsync(string id, Bound<CouponRequest> body, HttpContext context, CouponService service)
     {
-        CouponRules.Validate(draft, options.Fields, Caller.ZoneOf(context), out var ruleErrors);
-        return ApiProblem.Invalid(context, errors, Failure.Invalid(ruleErrors));
+        var errors = body.Errors.ToList();
+        _ = ApplyTo(new CouponDraft(), body, errors);
+        if (errors.Count > 0)
+        {
+            return ApiProblem.Invalid(context, errors);
+        }
+        // Fields present are changed (null clears an optional one), fields absent are kept.
+        var updated = await service.UpdateAsync(id, current => ApplyTo(current, body, []), Caller.ActorOf(context), context.RequestAborted);
+        return updated.Succeeded ? TypedResults.Ok(CouponResponse.From(updated.Value, Caller.ZoneOf(context))) : ApiProblem.From(context, updated.Failure);
     }
 
-    private static async Task<Results<Ok<CouponResponse>, ProblemHttpResult>> UpdateAsync(string id, HttpContext context, CouponService service)
+    /// <summary>
+    /// The draft with every field the body has (a field absent is kept; null clears it); <paramref name="errors"/> gets
+    /// the validity bounds that are not dates or instants.
+    /// </summary>
+    private static CouponDraft ApplyTo(CouponDraft draft, Bound<CouponRequest> body, List<ValidationError> errors)
     {
-        var (body, problem) = await JsonBody.ReadAsync<CouponRequest>(context);
-        if (body is null)
+        var request = body.Value;
+        return draft with
         {
-            return (ProblemHttpResult)problem!;
-        }
-        using (body)
-        {
-            var errors = new List<ValidationError>();
-            _ = ApplyTo(new CouponDraft(), body, errors);
-            if (errors.Count > 0)
-            {
-                return ApiProblem.Invalid(context, errors);
-            }
-            // Fields present are changed (null clears an optional one), fields absent are kept.
-            var updated = await service.UpdateAsync(id, current => ApplyTo(current, body, []), Caller.ActorOf(context), context.RequestAborted);
-            return updated.Succeeded ? TypedResults.Ok(CouponResponse.From(updated.Value, Caller.ZoneOf(context))) : ApiProblem.From(context, updated.Failure);
-        }
-    }
-
-    /// <summary>The draft with every field the body has; <paramref name="errors"/> gets fields of the wrong type.</summary>
-    private static CouponDraft ApplyTo(CouponDraft draft, JsonBody body, List<ValidationError> errors)
-    {
-        if (body.Has("title"))
-        {
-            draft = draft with { Title = body.String("title", errors) };
-        }
-        if (body.Has("benefit"))
-        {
-            draft = draft with { Benefit = body.String("benefit", errors) };
-        }
-        if (body.Has("description"))
-        {
-            draft = draft with { Description = body.String("description", errors) };
-        }
-        if (body.Has("validFrom"))
-        {
-            draft = draft with { ValidFrom = body.Bound("validFrom", errors) };
-        }
-        if (body.Has("validUntil"))
-        {
-            draft = draft with { ValidUntil = body.Bound("validUntil", errors) };
-        }
-        if (body.Has("totalLimit"))
-        {
-            draft = draft with { TotalLimit = body.Int("totalLimit", errors) };
-        }
-        if (body.Has("perUserLimit"))
-        {
-            draft = draft with { PerUserLimit = body.Int("perUserLimit", errors) };
-        }
-        if (body.Has("storeIds"))
-        {
-            draft = draft with { StoreIds = body.StringArray("storeIds", errors) };
-        }
-        if (body.Has("sharedCode"))
-        {
-            draft = draft with { SharedCode = body.String("sharedCode", errors) };
-        }
-        return draft;
+            Title = body.Has("title") ? request.Title : draft.Title,
+            Benefit = body.Has("benefit") ? request.Benefit : draft.Benefit,
+            Description = body.Has("description") ? request.Description : draft.Description,
+            ValidFrom = body.Has("validFrom") ? RequestFields.Bound(request.ValidFrom, "validFrom", errors) : draft.ValidFrom,
+            ValidUntil = body.Has("validUntil") ? RequestFields.Bound(request.ValidUntil, "validUntil", errors) : draft.ValidUntil,
+            TotalLimit = body.Has("totalLimit") ? request.TotalLimit : draft.TotalLimit,
+            PerUserLimit = body.Has("perUserLimit") ? request.PerUserLimit : draft.PerUserLimit,
+            StoreIds = body.Has("storeIds") ? request.StoreIds : draft.StoreIds,
+            SharedCode = body.Has("sharedCode") ? request.SharedCode : draft.SharedCode,
+        };
     }
 
     private static async Task<Results<Ok<ListResponse<CouponResponse>>, ProblemHttpResult>> ListAsync(HttpContext context, CouponService service)
@@ -173,63 +131,35 @@ internal static class CouponEndpoints
         return TypedResults.Stream(image.Content, image.ContentType);
     }
 
-    private static async Task<Results<Created<TicketResponse>, Ok<TicketResponse>, ProblemHttpResult>> IssueTicketAsync(string id, HttpContext context, TicketService service)
+    private static async Task<Results<Created<TicketResponse>, Ok<TicketResponse>, ProblemHttpResult>> IssueTicketAsync(string id, Bound<IssueTicketRequest> body, HttpContext context, TicketService service)
     {
-        var (body, problem) = await JsonBody.ReadAsync<IssueTicketRequest>(context);
-        if (body is null)
+        if (body.Errors.Count > 0)
         {
-            return (ProblemHttpResult)problem!;
+            return ApiProblem.Invalid(context, body.Errors);
         }
-        using (body)
+        var issued = await service.IssueAsync(id, body.Value.UserKey, Caller.ActorOf(context), context.RequestAborted);
+        if (!issued.Succeeded)
         {
-            var errors = new List<ValidationError>();
-            var userKey = body.String("userKey", errors);
-            if (errors.Count > 0)
-            {
-                return ApiProblem.Invalid(context, errors);
-            }
-            var issued = await service.IssueAsync(id, userKey, Caller.ActorOf(context), context.RequestAborted);
-            if (!issued.Succeeded)
-            {
-                return ApiProblem.From(context, issued.Failure);
-            }
-            var ticket = TicketResponse.From(issued.Value.Ticket, issued.Value.Coupon, Caller.ZoneOf(context));
-            return issued.Value.Created ? TypedResults.Created($"/c/{ticket.Token}", ticket) : TypedResults.Ok(ticket);
+            return ApiProblem.From(context, issued.Failure);
         }
+        var ticket = TicketResponse.From(issued.Value.Ticket, issued.Value.Coupon, Caller.ZoneOf(context));
+        return issued.Value.Created ? TypedResults.Created($"/c/{ticket.Token}", ticket) : TypedResults.Ok(ticket);
     }
 
     private static async Task<Results<Created<CodesGeneratedResponse>, Accepted<CodeJobAcceptedResponse>, ProblemHttpResult>> GenerateCodesAsync(
-        string id, HttpContext context, OneTimeCodeService service, CodeJobService jobs)
+        string id, Bound<GenerateCodesRequest> body, HttpContext context, OneTimeCodeService service, CodeJobService jobs)
     {
-        var (body, problem) = await JsonBody.ReadAsync<GenerateCodesRequest>(context);
-        if (body is null)
+        if (body.Errors.Count > 0 || body.Value.Count is not { } count)
         {
-            return (ProblemHttpResult)problem!;
+            return ApiProblem.Invalid(context, body.Errors.Count > 0 ? body.Errors : [FieldErrors.Required(new FieldLabel("count", "件数", "Count"))]);
         }
-        using (body)
+        if (count <= InlineCodeLimit)
         {
-            var errors = new List<ValidationError>();
-            var count = body.Int("count", errors);
-            if (count is null && errors.Count == 0)
-            {
-                errors.Add(FieldErrors.Required(new FieldLabel("count", "件数", "Count")));
-            }
-            if (errors.Count > 0)
-            {
-                return ApiProblem.Invalid(context, errors);
-            }
-            if (count > InlineCodeLimit)
-            {
-                var queued = await jobs.EnqueueAsync(id, count.Value, Caller.ActorOf(context), context.RequestAborted);
-                return queued.Succeeded
-                    ? TypedResults.Accepted($"/api/v1/jobs/{queued.Value.Id}", new CodeJobAcceptedResponse(queued.Value.Id))
-                    : ApiProblem.From(context, queued.Failure);
-            }
-            var generated = await service.GenerateAsync(id, count!.Value, Caller.ActorOf(context), cancellationToken: context.RequestAborted);
-            return generated.Succeeded
-                ? TypedResults.Created($"/api/v1/coupons/{id}/codes", new CodesGeneratedResponse(generated.Value))
-                : ApiProblem.From(context, generated.Failure);
+            var generated = await service.GenerateAsync(id, count, Caller.ActorOf(context), cancellationToken: context.RequestAborted);
+            return generated.Succeeded ? TypedResults.Created($"/api/v1/coupons/{id}/codes", new CodesGeneratedResponse(generated.Value)) : ApiProblem.From(context, generated.Failure);
         }
+        var queued = await jobs.EnqueueAsync(id, count, Caller.ActorOf(context), context.RequestAborted);
+        return queued.Succeeded ? TypedResults.Accepted($"/api/v1/jobs/{queued.Value.Id}", new CodeJobAcceptedResponse(queued.Value.Id)) : ApiProblem.From(context, queued.Failure);
     }
 
     private static async Task<Results<Ok<ListResponse<OneTimeCodeResponse>>, ProblemHttpResult>> ListCodesAsync(string id, HttpContext context, OneTimeCodeService service)

@@ -10,8 +10,8 @@ namespace SmartECoupon.WebHost.Api;
 
 /// <summary>
 /// A request's JSON object, read and checked whole before any field is used: not UTF-8, not JSON, not an object, or
-/// holding a string JSON cannot turn into text (a lone surrogate escape) is 400 <c>malformed_request</c>. The typed
-/// readers then never throw: a field of the wrong type is a field error (422), so a client learns which field.
+/// holding a string JSON cannot turn into text (a lone surrogate escape) is 400 <c>malformed_request</c>; a field the
+/// request type does not have is 422 <c>unknown_field</c>. <see cref="Bound{TRequest}"/> then binds its fields.
 /// </summary>
 internal sealed class JsonBody : IDisposable
 {
@@ -100,132 +100,6 @@ internal sealed class JsonBody : IDisposable
                 "The request body must be a JSON object whose strings are valid Unicode (no lone surrogates)."));
         }
         return (new JsonBody(document, raw), null);
-    }
-
-    public bool Has(string name) => Root.TryGetProperty(name, out _);
-
-    /// <summary>A string field; <see langword="null"/> when absent or null. Another type: a field error.</summary>
-    public string? String(string name, List<ValidationError> errors)
-    {
-        if (!Root.TryGetProperty(name, out var value) || value.ValueKind == JsonValueKind.Null)
-        {
-            return null;
-        }
-        if (value.ValueKind != JsonValueKind.String)
-        {
-            errors.Add(FieldErrors.InvalidType(name, "文字列", "a string"));
-            return null;
-        }
-        return value.GetString();
-    }
-
-    /// <summary>A whole-number field; <see langword="null"/> when absent or null.</summary>
-    public int? Int(string name, List<ValidationError> errors)
-    {
-        if (!Root.TryGetProperty(name, out var value) || value.ValueKind == JsonValueKind.Null)
-        {
-            return null;
-        }
-        if (value.ValueKind != JsonValueKind.Number || !value.TryGetInt32(out var number))
-        {
-            errors.Add(FieldErrors.InvalidType(name, "整数", "a whole number"));
-            return null;
-        }
-        return number;
-    }
-
-    /// <summary>A boolean field; <see langword="null"/> when absent or null.</summary>
-    public bool? Bool(string name, List<ValidationError> errors)
-    {
-        if (!Root.TryGetProperty(name, out var value) || value.ValueKind == JsonValueKind.Null)
-        {
-            return null;
-        }
-        if (value.ValueKind is not (JsonValueKind.True or JsonValueKind.False))
-        {
-            errors.Add(FieldErrors.InvalidType(name, "true または false", "true or false"));
-            return null;
-        }
-        return value.GetBoolean();
-    }
-
-    /// <summary>An array of strings; <see langword="null"/> when absent or null.</summary>
-    public IReadOnlyList<string>? StringArray(string name, List<ValidationError> errors)
-    {
-        if (!Root.TryGetProperty(name, out var value) || value.ValueKind == JsonValueKind.Null)
-        {
-            return null;
-        }
-        if (value.ValueKind != JsonValueKind.Array || value.EnumerateArray().Any(v => v.ValueKind != JsonValueKind.String))
-        {
-            errors.Add(FieldErrors.InvalidType(name, "文字列の配列", "an array of strings"));
-            return null;
-        }
-        return [.. value.EnumerateArray().Select(v => v.GetString()!)];
-    }
-
-    /// <summary>A validity bound: a date (<c>2026-12-01</c>) or an instant with its offset.</summary>
-    public ValidityBound? Bound(string name, List<ValidationError> errors)
-    {
-        if (String(name, errors) is not { } text)
-        {
-            return null;
-        }
-        if (ValidityBound.TryParse(text, out var bound))
-        {
-            return bound;
-        }
-        errors.Add(FieldErrors.InvalidFormat(name, "2026-12-01 または 2026-12-01T10:00:00+09:00", "2026-12-01 or 2026-12-01T10:00:00+09:00"));
-        return null;
-    }
-
-    /// <summary>An instant with its offset (ISO 8601).</summary>
-    public DateTimeOffset? Instant(string name, List<ValidationError> errors)
-    {
-        if (String(name, errors) is not { } text)
-        {
-            return null;
-        }
-        if (ValidityBound.TryParse(text, out var bound) && bound.Instant is { } instant)
-        {
-            return instant;
-        }
-        errors.Add(FieldErrors.InvalidFormat(name, "2026-12-01T10:00:00+09:00", "an ISO 8601 instant with offset"));
-        return null;
-    }
-
-    /// <summary>A calendar date, <c>YYYY-MM-DD</c>.</summary>
-    public DateOnly? Date(string name, List<ValidationError> errors)
-    {
-        if (String(name, errors) is not { } text)
-        {
-            return null;
-        }
-        if (DateOnly.TryParseExact(text, "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out var date))
-        {
-            return date;
-        }
-        errors.Add(FieldErrors.InvalidFormat(name, "YYYY-MM-DD", "YYYY-MM-DD"));
-        return null;
-    }
-
-    /// <summary>One of the names of <typeparamref name="TEnum"/> as the contract writes them (<c>premium</c>).</summary>
-    public TEnum? Enum<TEnum>(string name, List<ValidationError> errors, string allowedJa, string allowedEn)
-        where TEnum : struct, Enum
-    {
-        if (String(name, errors) is not { } text)
-        {
-            return null;
-        }
-        foreach (var candidate in System.Enum.GetValues<TEnum>())
-        {
-            if (string.Equals(ApiJson.NameOf(candidate), text, StringComparison.Ordinal))
-            {
-                return candidate;
-            }
-        }
-        errors.Add(FieldErrors.InvalidFormat(name, allowedJa, allowedEn));
-        return null;
     }
 
     public void Dispose() => _document.Dispose();

@@ -40,34 +40,22 @@ internal static class OperationsEndpoints
         return ops;
     }
 
-    private static async Task<Results<Created<NoticeResponse>, ProblemHttpResult>> CreateNoticeAsync(HttpContext context, MaintenanceService service)
+    private static async Task<Results<Created<NoticeResponse>, ProblemHttpResult>> CreateNoticeAsync(Bound<CreateNoticeRequest> body, HttpContext context, MaintenanceService service)
     {
-        var (body, problem) = await JsonBody.ReadAsync<CreateNoticeRequest>(context);
-        if (body is null)
+        var (request, errors) = (body.Value, body.Errors.ToList());
+        var draft = new MaintenanceNoticeDraft
         {
-            return (ProblemHttpResult)problem!;
-        }
-        using (body)
+            Title = request.Title, Body = request.Body, Emergency = request.Emergency ?? false, Reason = request.Reason,
+            StartsAt = RequestFields.Instant(request.StartsAt, "startsAt", errors), EndsAt = RequestFields.Instant(request.EndsAt, "endsAt", errors),
+        };
+        if (errors.Count > 0)
         {
-            var errors = new List<ValidationError>();
-            var draft = new MaintenanceNoticeDraft
-            {
-                Title = body.String("title", errors),
-                Body = body.String("body", errors),
-                StartsAt = body.Instant("startsAt", errors),
-                EndsAt = body.Instant("endsAt", errors),
-                Emergency = body.Bool("emergency", errors) ?? false,
-                Reason = body.String("reason", errors),
-            };
-            if (errors.Count > 0)
-            {
-                return ApiProblem.Invalid(context, errors);
-            }
-            var created = await service.CreateAsync(draft, context.RequestAborted);
-            return created.Succeeded
-                ? TypedResults.Created($"/api/v1/maintenance/{created.Value.Id}", NoticeResponse.From(created.Value, Caller.ZoneOf(context)))
-                : ApiProblem.From(context, created.Failure);
+            return ApiProblem.Invalid(context, errors);
         }
+        var created = await service.CreateAsync(draft, context.RequestAborted);
+        return created.Succeeded
+            ? TypedResults.Created($"/api/v1/maintenance/{created.Value.Id}", NoticeResponse.From(created.Value, Caller.ZoneOf(context)))
+            : ApiProblem.From(context, created.Failure);
     }
 
     private static async Task<Ok<ListResponse<NoticeResponse>>> ListNoticesAsync(HttpContext context, MaintenanceService service)
@@ -77,45 +65,30 @@ internal static class OperationsEndpoints
         return TypedResults.Ok(new ListResponse<NoticeResponse>([.. notices.Select(n => NoticeResponse.From(n, zone))], null));
     }
 
-    private static async Task<Results<Created<IncidentResponse>, ProblemHttpResult>> CreateIncidentAsync(HttpContext context, IncidentService service)
+    private static async Task<Results<Created<IncidentResponse>, ProblemHttpResult>> CreateIncidentAsync(Bound<CreateIncidentRequest> body, HttpContext context, IncidentService service)
     {
-        var (body, problem) = await JsonBody.ReadAsync<CreateIncidentRequest>(context);
-        if (body is null)
+        var errors = body.Errors.ToList();
+        var status = RequestFields.Enum<IncidentStatus>(body.Value.Status, "status", errors, "investigating、identified、monitoring、resolvedのいずれか", "investigating, identified, monitoring or resolved");
+        if (errors.Count > 0)
         {
-            return (ProblemHttpResult)problem!;
+            return ApiProblem.Invalid(context, errors);
         }
-        using (body)
-        {
-            var errors = new List<ValidationError>();
-            var title = body.String("title", errors);
-            var status = body.Enum<IncidentStatus>("status", errors, "investigating、identified、monitoring、resolvedのいずれか", "investigating, identified, monitoring or resolved");
-            var created = errors.Count == 0 ? await service.CreateAsync(title, status, context.RequestAborted) : default;
-            if (errors.Count > 0 || !created.Succeeded)
-            {
-                return ApiProblem.Invalid(context, errors, created.Failure);
-            }
-            return TypedResults.Created($"/api/v1/incidents/{created.Value.Id}", IncidentResponse.From(created.Value, Caller.ZoneOf(context)));
-        }
+        var created = await service.CreateAsync(body.Value.Title, status, context.RequestAborted);
+        return created.Succeeded
+            ? TypedResults.Created($"/api/v1/incidents/{created.Value.Id}", IncidentResponse.From(created.Value, Caller.ZoneOf(context)))
+            : ApiProblem.From(context, created.Failure);
     }
 
-    private static async Task<Results<Ok<IncidentResponse>, ProblemHttpResult>> UpdateIncidentAsync(string id, HttpContext context, IncidentService service)
+    private static async Task<Results<Ok<IncidentResponse>, ProblemHttpResult>> UpdateIncidentAsync(string id, Bound<UpdateIncidentRequest> body, HttpContext context, IncidentService service)
     {
-        var (body, problem) = await JsonBody.ReadAsync<UpdateIncidentRequest>(context);
-        if (body is null)
+        var errors = body.Errors.ToList();
+        var status = RequestFields.Enum<IncidentStatus>(body.Value.Status, "status", errors, "investigating、identified、monitoring、resolvedのいずれか", "investigating, identified, monitoring or resolved");
+        if (errors.Count > 0)
         {
-            return (ProblemHttpResult)problem!;
+            return ApiProblem.Invalid(context, errors);
         }
-        using (body)
-        {
-            var errors = new List<ValidationError>();
-            var status = body.Enum<IncidentStatus>("status", errors, "investigating、identified、monitoring、resolvedのいずれか", "investigating, identified, monitoring or resolved");
-            if (errors.Count > 0)
-            {
-                return ApiProblem.Invalid(context, errors);
-            }
-            var updated = await service.UpdateAsync(id, status, context.RequestAborted);
-            return updated.Succeeded ? TypedResults.Ok(IncidentResponse.From(updated.Value, Caller.ZoneOf(context))) : ApiProblem.From(context, updated.Failure);
-        }
+        var updated = await service.UpdateAsync(id, status, context.RequestAborted);
+        return updated.Succeeded ? TypedResults.Ok(IncidentResponse.From(updated.Value, Caller.ZoneOf(context))) : ApiProblem.From(context, updated.Failure);
     }
 
     private static async Task<Ok<ListResponse<IncidentResponse>>> ListIncidentsAsync(HttpContext context, IncidentService service)
@@ -130,28 +103,19 @@ internal static class OperationsEndpoints
             ? TypedResults.Ok(IncidentResponse.From(incident, Caller.ZoneOf(context)))
             : ApiProblem.NotFound(context);
 
-    private static async Task<Results<Created<OutageResponse>, ProblemHttpResult>> RecordOutageAsync(HttpContext context, OutageService service)
+    private static async Task<Results<Created<OutageResponse>, ProblemHttpResult>> RecordOutageAsync(Bound<RecordOutageRequest> body, HttpContext context, OutageService service)
     {
-        var (body, problem) = await JsonBody.ReadAsync<RecordOutageRequest>(context);
-        if (body is null)
+        var (request, errors) = (body.Value, body.Errors.ToList());
+        var startedAt = RequestFields.Instant(request.StartedAt, "startedAt", errors);
+        var endedAt = RequestFields.Instant(request.EndedAt, "endedAt", errors);
+        if (errors.Count > 0)
         {
-            return (ProblemHttpResult)problem!;
+            return ApiProblem.Invalid(context, errors);
         }
-        using (body)
-        {
-            var errors = new List<ValidationError>();
-            var startedAt = body.Instant("startedAt", errors);
-            var endedAt = body.Instant("endedAt", errors);
-            var source = body.String("source", errors);
-            if (errors.Count > 0)
-            {
-                return ApiProblem.Invalid(context, errors);
-            }
-            var recorded = await service.RecordAsync(startedAt, endedAt, source, context.RequestAborted);
-            return recorded.Succeeded
-                ? TypedResults.Created($"/api/v1/ops/outages/{recorded.Value.Id}", OutageResponse.From(recorded.Value, Caller.ZoneOf(context)))
-                : ApiProblem.From(context, recorded.Failure);
-        }
+        var recorded = await service.RecordAsync(startedAt, endedAt, request.Source, context.RequestAborted);
+        return recorded.Succeeded
+            ? TypedResults.Created($"/api/v1/ops/outages/{recorded.Value.Id}", OutageResponse.From(recorded.Value, Caller.ZoneOf(context)))
+            : ApiProblem.From(context, recorded.Failure);
     }
 
     private static async Task<Results<Ok<AvailabilityResponse>, ProblemHttpResult>> AvailabilityAsync(HttpContext context, OutageService service, TimeProvider time)

@@ -21,23 +21,20 @@ internal static class RedemptionEndpoints
         return redemptions;
     }
 
-    private static async Task<IResult> RedeemAsync(HttpContext context, RedemptionService service)
+    private static async Task<IResult> RedeemAsync(Bound<RedemptionRequestBody> body, HttpContext context, RedemptionService service)
     {
         if (IdempotencyKeyOf(context) is not { } key)
         {
             return ApiProblem.Create(context, StatusCodes.Status400BadRequest, FailureCodes.IdempotencyKeyRequired, new LocalizedMessage(
                 $"Idempotency-Key ヘッダー（{IdempotencyKey.MaxLength}文字以内の印字可能なASCII文字）が必要です。", $"The Idempotency-Key header (1–{IdempotencyKey.MaxLength} printable ASCII characters) is required."));
         }
-        return await WithRequestAsync(context, async (body, request) =>
+        if (body.Errors.Count > 0 || !RequestFingerprint.TryComputeForJson(context.Request.Method, context.Request.Path.Value ?? "", body.Raw, out var fingerprint))
         {
-            if (!RequestFingerprint.TryComputeForJson(context.Request.Method, context.Request.Path.Value ?? "", body.Raw, out var fingerprint))
-            {
-                return ApiProblem.Malformed(context, "リクエストがJSONとして読めません。", "The request body is not valid JSON.");
-            }
-            var idempotent = new IdempotentRequest(key, fingerprint, (result, _) => RenderAsync(context, result));
-            var reply = await service.RedeemIdempotentlyAsync(request, Caller.ActorOf(context), RedemptionChannel.Api, idempotent, context.RequestAborted);
-            return reply.Succeeded ? Send(context, reply.Value) : ApiProblem.From(context, reply.Failure);
-        });
+            return ApiProblem.Invalid(context, body.Errors);
+        }
+        var idempotent = new IdempotentRequest(key, fingerprint, (result, _) => RenderAsync(context, result));
+        var reply = await service.RedeemIdempotentlyAsync(RequestOf(body.Value), Caller.ActorOf(context), RedemptionChannel.Api, idempotent, context.RequestAborted);
+        return reply.Succeeded ? Send(context, reply.Value) : ApiProblem.From(context, reply.Failure);
     }
 
     /// <summary>The request's Idempotency-Key, or null when it has none or one that is not 1–255 printable ASCII characters.</summary>
@@ -69,18 +66,21 @@ internal static class RedemptionEndpoints
         return TypedResults.Content(reply.Answer.Payload, reply.Answer.MediaType, System.Text.Encoding.UTF8, status);
     }
 
-    private static async Task<IResult> ValidateAsync(HttpContext context, RedemptionService service) =>
-        await WithRequestAsync(context, async (body, request) =>
+    private static async Task<IResult> ValidateAsync(Bound<RedemptionRequestBody> body, HttpContext context, RedemptionService service)
+    {
+        if (body.Errors.Count > 0)
         {
-            var check = await service.ValidateAsync(request, context.RequestAborted);
-            return check.Failure?.Kind switch
-            {
-                null => TypedResults.Ok(new ValidationResponse(true, null, null)),
-                // A refusal is an answer here, not an error: the coupon would not go through, and this is why.
-                FailureKind.Conflict => TypedResults.Ok(new ValidationResponse(false, check.Failure.Code, check.Failure.Message.For(ApiProblem.CultureOf(context)))),
-                _ => ApiProblem.From(context, check.Failure),
-            };
-        });
+            return ApiProblem.Invalid(context, body.Errors);
+        }
+        var check = await service.ValidateAsync(RequestOf(body.Value), context.RequestAborted);
+        return check.Failure?.Kind switch
+        {
+            null => TypedResults.Ok(new ValidationResponse(true, null, null)),
+            // A refusal is an answer here, not an error: the coupon would not go through, and this is why.
+            FailureKind.Conflict => TypedResults.Ok(new ValidationResponse(false, check.Failure.Code, check.Failure.Message.For(ApiProblem.CultureOf(context)))),
+            _ => ApiProblem.From(context, check.Failure),
+        };
+    }
 
     private static async Task<Results<Ok<ListResponse<RedemptionResponse>>, ProblemHttpResult>> ListAsync(HttpContext context, RedemptionService service)
     {
@@ -99,33 +99,14 @@ internal static class RedemptionEndpoints
         return voided.Succeeded ? TypedResults.Ok(RedemptionResponse.From(voided.Value, Caller.ZoneOf(context))) : ApiProblem.From(context, voided.Failure);
     }
 
-    private static RedemptionRequest ReadRequest(JsonBody body, List<ValidationError> errors) => new()
+    private static RedemptionRequest RequestOf(RedemptionRequestBody body) => new()
     {
-        TicketToken = body.String("ticketToken", errors),
-        Code = body.String("code", errors),
-        SharedCode = body.String("sharedCode", errors),
-        UserKey = body.String("userKey", errors),
-        StoreId = body.String("storeId", errors),
+        TicketToken = body.TicketToken,
+        Code = body.Code,
+        SharedCode = body.SharedCode,
+        UserKey = body.UserKey,
+        StoreId = body.StoreId,
     };
-
-    /// <summary>
-    /// What redeem and validate share: the body read as a redemption request (400 or 422 when it is not one), then
-    /// <paramref name="handle"/> with the body, which stays open until it returns.
-    /// </summary>
-    private static async Task<IResult> WithRequestAsync(HttpContext context, Func<JsonBody, RedemptionRequest, Task<IResult>> handle)
-    {
-        var (body, problem) = await JsonBody.ReadAsync<RedemptionRequestBody>(context);
-        if (body is null)
-        {
-            return problem!;
-        }
-        using (body)
-        {
-            var errors = new List<ValidationError>();
-            var request = ReadRequest(body, errors);
-            return errors.Count > 0 ? ApiProblem.Invalid(context, errors) : await handle(body, request);
-        }
-    }
 }
 
 internal sealed record ValidationResponse(bool Redeemable, string? Code, string? Message);

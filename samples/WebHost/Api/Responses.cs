@@ -15,7 +15,12 @@ internal sealed record ListResponse<T>(IReadOnlyList<T> Items, string? NextCurso
 
 internal sealed record OperatorResponse(string Id, string DisplayName, string ApiKey);
 
-internal sealed record TenantCreatedResponse(string Id, string? Name, string Plan, string Status, DateTimeOffset CreatedAt, TenantAdminResponse Admin);
+internal sealed record TenantCreatedResponse(string Id, string? Name, string Plan, string Status, DateTimeOffset CreatedAt, TenantAdminResponse Admin)
+{
+    public static TenantCreatedResponse From(TenantCreation created) => new(created.Tenant.Id, created.Tenant.Name, ApiJson.NameOf(created.Tenant.Plan),
+        ApiJson.NameOf(created.Tenant.Status), TenantResponse.Local(created.Tenant.CreatedAt, TenantTimeZones.Find(created.Tenant.TimeZoneId)),
+        new TenantAdminResponse(created.Admin.Id, created.AdminApiKey));
+}
 
 internal sealed record TenantAdminResponse(string MemberId, string ApiKey);
 
@@ -33,7 +38,11 @@ internal sealed record MemberResponse(string Id, string DisplayName, string Role
     public static MemberResponse From(Member m, TimeZoneInfo zone) => new(m.Id, m.DisplayName, ApiJson.NameOf(m.Role), m.Email, TenantResponse.Local(m.CreatedAt, zone));
 }
 
-internal sealed record MemberCreatedResponse(string Id, string DisplayName, string Role, string? Email, string ApiKey);
+internal sealed record MemberCreatedResponse(string Id, string DisplayName, string Role, string? Email, string ApiKey)
+{
+    public static MemberCreatedResponse From(PersonCreation<Member> created) =>
+        new(created.Person.Id, created.Person.DisplayName, ApiJson.NameOf(created.Person.Role), created.Person.Email, created.ApiKey);
+}
 
 internal sealed record ApiKeyResponse(string ApiKey);
 

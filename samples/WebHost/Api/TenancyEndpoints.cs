@@ -60,26 +60,16 @@ internal static class TenancyEndpoints
         return stores;
     }
 
-    private static async Task<Results<Created<OperatorResponse>, ProblemHttpResult>> CreateOperatorAsync(HttpContext context, OperatorService service)
+    private static async Task<Results<Created<OperatorResponse>, ProblemHttpResult>> CreateOperatorAsync(Bound<CreateOperatorRequest> body, HttpContext context, OperatorService service)
     {
-        var (body, problem) = await JsonBody.ReadAsync<CreateOperatorRequest>(context);
-        if (body is null)
+        if (body.Errors.Count > 0)
         {
-            return (ProblemHttpResult)problem!;
+            return ApiProblem.Invalid(context, body.Errors);
         }
-        using (body)
-        {
-            var errors = new List<ValidationError>();
-            var displayName = body.String("displayName", errors);
-            if (errors.Count > 0)
-            {
-                return ApiProblem.Invalid(context, errors);
-            }
-            var created = await service.CreateAsync(displayName, context.RequestAborted);
-            return created.Succeeded
-                ? TypedResults.Created($"/api/v1/operators/{created.Value.Person.Id}", new OperatorResponse(created.Value.Person.Id, created.Value.Person.DisplayName, created.Value.ApiKey))
-                : ApiProblem.From(context, created.Failure);
-        }
+        var created = await service.CreateAsync(body.Value.DisplayName, context.RequestAborted);
+        return created.Succeeded
+            ? TypedResults.Created($"/api/v1/operators/{created.Value.Person.Id}", new OperatorResponse(created.Value.Person.Id, created.Value.Person.DisplayName, created.Value.ApiKey))
+            : ApiProblem.From(context, created.Failure);
     }
 
     private static async Task<Results<NoContent, ProblemHttpResult>> DeleteOperatorAsync(string id, HttpContext context, OperatorService service)
@@ -88,36 +78,19 @@ internal static class TenancyEndpoints
         return removed.Succeeded ? TypedResults.NoContent() : ApiProblem.From(context, removed.Failure);
     }
 
-    private static async Task<Results<Created<TenantCreatedResponse>, ProblemHttpResult>> CreateTenantAsync(HttpContext context, TenantService service)
+    private static async Task<Results<Created<TenantCreatedResponse>, ProblemHttpResult>> CreateTenantAsync(Bound<CreateTenantRequest> body, HttpContext context, TenantService service)
     {
-        var (body, problem) = await JsonBody.ReadAsync<CreateTenantRequest>(context);
-        if (body is null)
+        var (request, errors) = (body.Value, body.Errors.ToList());
+        var plan = RequestFields.Enum<TenantPlan>(request.Plan, "plan", errors, "free、standard、premiumのいずれか", "free, standard or premium");
+        if (body.Errors.Count > 0)
         {
-            return (ProblemHttpResult)problem!;
+            return ApiProblem.Invalid(context, errors);
         }
-        using (body)
-        {
-            var errors = new List<ValidationError>();
-            var name = body.String("name", errors);
-            var adminName = body.String("adminName", errors);
-            var adminEmail = body.String("adminEmail", errors);
-            var plan = body.Enum<TenantPlan>("plan", errors, "free、standard、premiumのいずれか", "free, standard or premium");
-            if (plan is null && !errors.Any(e => e.Field == "plan"))
-            {
-                errors.Add(FieldErrors.Required(new FieldLabel("plan", "プラン", "Plan")));
-            }
-            // Called even when the body has errors, so that the library's field errors are reported with them; an
-            // invalid plan cannot create anything.
-            var created = await service.CreateAsync(name, plan ?? (TenantPlan)(-1), adminName, Caller.ActorOf(context), adminEmail, context.RequestAborted);
-            if (errors.Count > 0 || !created.Succeeded)
-            {
-                return ApiProblem.Invalid(context, errors, created.Failure);
-            }
-            var tenant = created.Value.Tenant;
-            var zone = TenantTimeZones.Find(tenant.TimeZoneId);
-            return TypedResults.Created($"/api/v1/tenants/{tenant.Id}", new TenantCreatedResponse(tenant.Id, tenant.Name, ApiJson.NameOf(tenant.Plan),
-                ApiJson.NameOf(tenant.Status), TenantResponse.Local(tenant.CreatedAt, zone), new TenantAdminResponse(created.Value.Admin.Id, created.Value.AdminApiKey)));
-        }
+        // A plan that is not one of the names goes as none: the library refuses it with its errors on the other fields.
+        var created = await service.CreateAsync(request.Name, plan, request.AdminName, Caller.ActorOf(context), request.AdminEmail, context.RequestAborted);
+        return created.Succeeded && errors.Count == 0
+            ? TypedResults.Created($"/api/v1/tenants/{created.Value.Tenant.Id}", TenantCreatedResponse.From(created.Value))
+            : ApiProblem.Invalid(context, errors, created.Failure);
     }
 
     private static async Task<Results<Ok<ListResponse<TenantResponse>>, ProblemHttpResult>> ListTenantsAsync(HttpContext context, TenantService service) =>
@@ -128,25 +101,13 @@ internal static class TenancyEndpoints
             ? TypedResults.Ok(TenantResponse.From(tenant, TenantTimeZones.Find(tenant.TimeZoneId)))
             : ApiProblem.NotFound(context);
 
-    private static async Task<Results<Ok<TenantResponse>, ProblemHttpResult>> CancelTenantAsync(string id, HttpContext context, TenantService service)
+    private static async Task<Results<Ok<TenantResponse>, ProblemHttpResult>> CancelTenantAsync(string id, Bound<CancelTenantRequest>? body, HttpContext context, TenantService service)
     {
-        DateOnly? effectiveOn = null;
-        if (context.Request.ContentLength is > 0 || context.Request.Headers.TransferEncoding.Count > 0)
+        var errors = body?.Errors.ToList() ?? [];
+        var effectiveOn = RequestFields.Date(body?.Value.EffectiveOn, "effectiveOn", errors);
+        if (errors.Count > 0)
         {
-            var (body, problem) = await JsonBody.ReadAsync<CancelTenantRequest>(context);
-            if (body is null)
-            {
-                return (ProblemHttpResult)problem!;
-            }
-            using (body)
-            {
-                var errors = new List<ValidationError>();
-                effectiveOn = body.Date("effectiveOn", errors);
-                if (errors.Count > 0)
-                {
-                    return ApiProblem.Invalid(context, errors);
-                }
-            }
+            return ApiProblem.Invalid(context, errors);
         }
         var cancelled = await service.CancelAsync(id, effectiveOn, Caller.ActorOf(context), context.RequestAborted);
         return cancelled.Succeeded
@@ -160,31 +121,19 @@ internal static class TenancyEndpoints
         return TypedResults.Ok(new RetentionRunResponse([.. swept.Purged.Select(p => new PurgedTenantResponse(p.TenantId, p.PurgedAt, p.DeletedRows, p.BackupsClearBy))]));
     }
 
-    private static async Task<Results<Created<MemberCreatedResponse>, ProblemHttpResult>> CreateMemberAsync(HttpContext context, MemberService service)
+    private static async Task<Results<Created<MemberCreatedResponse>, ProblemHttpResult>> CreateMemberAsync(Bound<CreateMemberRequest> body, HttpContext context, MemberService service)
     {
-        var (body, problem) = await JsonBody.ReadAsync<CreateMemberRequest>(context);
-        if (body is null)
+        var (request, errors) = (body.Value, body.Errors.ToList());
+        var role = RequestFields.Enum<MemberRole>(request.Role, "role", errors, "adminまたはstaff", "admin or staff");
+        if (body.Errors.Count > 0)
         {
-            return (ProblemHttpResult)problem!;
+            return ApiProblem.Invalid(context, errors);
         }
-        using (body)
-        {
-            var errors = new List<ValidationError>();
-            var displayName = body.String("displayName", errors);
-            var email = body.String("email", errors);
-            var role = body.Enum<MemberRole>("role", errors, "adminまたはstaff", "admin or staff");
-            if (role is null && !errors.Any(e => e.Field == "role"))
-            {
-                errors.Add(FieldErrors.Required(new FieldLabel("role", "権限", "Role")));
-            }
-            var created = await service.CreateAsync(displayName, role ?? (MemberRole)(-1), Caller.ActorOf(context), email, context.RequestAborted);
-            if (errors.Count > 0 || !created.Succeeded)
-            {
-                return ApiProblem.Invalid(context, errors, created.Failure);
-            }
-            var member = created.Value.Person;
-            return TypedResults.Created($"/api/v1/members/{member.Id}", new MemberCreatedResponse(member.Id, member.DisplayName, ApiJson.NameOf(member.Role), member.Email, created.Value.ApiKey));
-        }
+        // A role that is not one of the names goes as none: the library refuses it with its errors on the other fields.
+        var created = await service.CreateAsync(request.DisplayName, role, Caller.ActorOf(context), request.Email, context.RequestAborted);
+        return created.Succeeded && errors.Count == 0
+            ? TypedResults.Created($"/api/v1/members/{created.Value.Person.Id}", MemberCreatedResponse.From(created.Value))
+            : ApiProblem.Invalid(context, errors, created.Failure);
     }
 
     private static async Task<Results<Ok<ListResponse<MemberResponse>>, ProblemHttpResult>> ListMembersAsync(HttpContext context, MemberService service)
@@ -210,26 +159,16 @@ internal static class TenancyEndpoints
         return rotated.Succeeded ? TypedResults.Ok(new ApiKeyResponse(rotated.Value)) : ApiProblem.From(context, rotated.Failure);
     }
 
-    private static async Task<Results<Created<StoreResponse>, ProblemHttpResult>> CreateStoreAsync(HttpContext context, StoreService service)
+    private static async Task<Results<Created<StoreResponse>, ProblemHttpResult>> CreateStoreAsync(Bound<CreateStoreRequest> body, HttpContext context, StoreService service)
     {
-        var (body, problem) = await JsonBody.ReadAsync<CreateStoreRequest>(context);
-        if (body is null)
+        if (body.Errors.Count > 0)
         {
-            return (ProblemHttpResult)problem!;
+            return ApiProblem.Invalid(context, body.Errors);
         }
-        using (body)
-        {
-            var errors = new List<ValidationError>();
-            var name = body.String("name", errors);
-            if (errors.Count > 0)
-            {
-                return ApiProblem.Invalid(context, errors);
-            }
-            var created = await service.CreateAsync(name, Caller.ActorOf(context), context.RequestAborted);
-            return created.Succeeded
-                ? TypedResults.Created($"/api/v1/stores/{created.Value.Id}", StoreResponse.From(created.Value, Caller.ZoneOf(context)))
-                : ApiProblem.From(context, created.Failure);
-        }
+        var created = await service.CreateAsync(body.Value.Name, Caller.ActorOf(context), context.RequestAborted);
+        return created.Succeeded
+            ? TypedResults.Created($"/api/v1/stores/{created.Value.Id}", StoreResponse.From(created.Value, Caller.ZoneOf(context)))
+            : ApiProblem.From(context, created.Failure);
     }
 
     private static async Task<Results<Ok<ListResponse<StoreResponse>>, ProblemHttpResult>> ListStoresAsync(HttpContext context, StoreService service)

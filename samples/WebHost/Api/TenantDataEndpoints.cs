@@ -57,30 +57,16 @@ internal static class TenantDataEndpoints
     private static async Task<Ok<ThemeResponse>> GetThemeAsync(HttpContext context, ThemeService themes) =>
         TypedResults.Ok(ThemeResponse.From(await themes.GetAsync(context.RequestAborted)));
 
-    private static async Task<Results<Ok<ThemeResponse>, ProblemHttpResult>> PutThemeAsync(HttpContext context, ThemeService themes)
+    private static async Task<Results<Ok<ThemeResponse>, ProblemHttpResult>> PutThemeAsync(Bound<ThemeRequest> body, HttpContext context, ThemeService themes)
     {
-        var (body, problem) = await JsonBody.ReadAsync<ThemeRequest>(context);
-        if (body is null)
+        if (body.Errors.Count > 0)
         {
-            return (ProblemHttpResult)problem!;
+            return ApiProblem.Invalid(context, body.Errors);
         }
-        using (body)
-        {
-            var errors = new List<ValidationError>();
-            var draft = new TenantThemeDraft
-            {
-                PrimaryColor = body.String("primaryColor", errors),
-                ButtonTextColor = body.String("buttonTextColor", errors),
-                BackgroundColor = body.String("backgroundColor", errors),
-                TextColor = body.String("textColor", errors),
-            };
-            if (errors.Count > 0)
-            {
-                return ApiProblem.Invalid(context, errors);
-            }
-            var updated = await themes.UpdateAsync(draft, Caller.ActorOf(context), context.RequestAborted);
-            return updated.Succeeded ? TypedResults.Ok(ThemeResponse.From(updated.Value)) : ApiProblem.From(context, updated.Failure);
-        }
+        var request = body.Value;
+        var draft = new TenantThemeDraft { PrimaryColor = request.PrimaryColor, ButtonTextColor = request.ButtonTextColor, BackgroundColor = request.BackgroundColor, TextColor = request.TextColor };
+        var updated = await themes.UpdateAsync(draft, Caller.ActorOf(context), context.RequestAborted);
+        return updated.Succeeded ? TypedResults.Ok(ThemeResponse.From(updated.Value)) : ApiProblem.From(context, updated.Failure);
     }
 
     private static async Task<Results<Ok<CodeJobResponse>, ProblemHttpResult>> GetJobAsync(string id, HttpContext context, CodeJobService jobs) =>

@@ -67,14 +67,18 @@ public sealed class TenantService([FromKeyedServices(TenancyCaches.Key)] ITenant
 
     /// <summary>Creates a tenant with its first administrator, who counts as its first member.</summary>
     /// <remarks><paramref name="adminEmail"/> is where the platform's notices to the administrator go; optional.</remarks>
-    public async Task<Result<TenantCreation>> CreateAsync(string? name, TenantPlan plan, string? adminName, Actor actor, string? adminEmail = null, CancellationToken cancellationToken = default)
+    public async Task<Result<TenantCreation>> CreateAsync(string? name, TenantPlan? plan, string? adminName, Actor actor, string? adminEmail = null, CancellationToken cancellationToken = default)
     {
         var settings = options.CurrentValue;
         var errors = new List<ValidationError>();
         var tenantName = settings.Fields.TenantName.Apply("name", name, errors);
         var displayName = settings.Fields.DisplayName.Apply("adminName", adminName, errors);
         var email = EmailAddresses.Check(settings.Fields.Email, "adminEmail", adminEmail, errors);
-        if (!Enum.IsDefined(plan))
+        if (plan is null)
+        {
+            errors.Add(FieldErrors.Required(new FieldLabel("plan", "プラン", "Plan")));
+        }
+        else if (!Enum.IsDefined(plan.Value))
         {
             errors.Add(FieldErrors.InvalidFormat("plan", "free / standard / premium", "free, standard or premium"));
         }
@@ -89,7 +93,7 @@ public sealed class TenantService([FromKeyedServices(TenancyCaches.Key)] ITenant
         {
             Id = tenantId,
             Name = tenantName,
-            Plan = plan,
+            Plan = plan!.Value,
             Status = TenantStatus.Active,
             TimeZoneId = settings.DefaultTimeZoneId,
             CreatedAt = now,
@@ -211,7 +215,7 @@ public sealed class MemberService([FromKeyedServices(TenancyCaches.Key)] IMember
 {
     /// <summary>Adds a member with a new key, within the plan's member limit.</summary>
     /// <remarks><paramref name="email"/> is where the platform's notices to the member go; optional.</remarks>
-    public async Task<Result<PersonCreation<Member>>> CreateAsync(string? displayName, MemberRole role, Actor actor, string? email = null, CancellationToken cancellationToken = default)
+    public async Task<Result<PersonCreation<Member>>> CreateAsync(string? displayName, MemberRole? role, Actor actor, string? email = null, CancellationToken cancellationToken = default)
     {
         var tenantId = tenantContext.RequireTenantId();
         if (await gate.RefusalAsync(cancellationToken).ConfigureAwait(false) is { } refused)
@@ -222,7 +226,11 @@ public sealed class MemberService([FromKeyedServices(TenancyCaches.Key)] IMember
         var errors = new List<ValidationError>();
         var name = settings.Fields.DisplayName.Apply("displayName", displayName, errors);
         var checkedEmail = EmailAddresses.Check(settings.Fields.Email, "email", email, errors);
-        if (!Enum.IsDefined(role))
+        if (role is null)
+        {
+            errors.Add(FieldErrors.Required(new FieldLabel("role", "権限", "Role")));
+        }
+        else if (!Enum.IsDefined(role.Value))
         {
             errors.Add(FieldErrors.InvalidFormat("role", "admin / staff", "admin or staff"));
         }
@@ -233,7 +241,7 @@ public sealed class MemberService([FromKeyedServices(TenancyCaches.Key)] IMember
         var tenant = await tenants.FindCurrentAsync(tenantContext, cancellationToken).ConfigureAwait(false);
         var now = Instants.Now(time);
         var key = ApiKeys.Issue(tenantId);
-        var member = new Member { TenantId = tenantId, Id = EntityIds.New(EntityIds.MemberPrefix, now), DisplayName = name!, Role = role, ApiKeyId = key.KeyId, ApiKeyHash = key.Hash, CreatedAt = now, Email = checkedEmail };
+        var member = new Member { TenantId = tenantId, Id = EntityIds.New(EntityIds.MemberPrefix, now), DisplayName = name!, Role = role!.Value, ApiKeyId = key.KeyId, ApiKeyHash = key.Hash, CreatedAt = now, Email = checkedEmail };
         var audit = AuditEntry.Create(tenantId, actor, AuditActions.MemberCreated, AuditTargets.Member, member.Id, now);
         if (!await members.TryAddAsync(member, settings.Plans.For(tenant.Plan).Members, audit, cancellationToken).ConfigureAwait(false))
         {
