@@ -33,6 +33,36 @@ public sealed class ArchitectureTests
     }
 
     [Fact]
+    public void Handlers_bind_call_one_service_and_map_in_at_most_fifteen_lines()
+    {
+        var folder = Path.Combine(SmartECoupon.Tests.RepositoryRoot.Find(), "samples", "WebHost", "Api");
+        var handlers = new List<(string Name, int Lines)>();
+        foreach (var file in Directory.GetFiles(folder, "*Endpoints.cs"))
+        {
+            var lines = File.ReadAllLines(file);
+            for (var i = 0; i < lines.Length; i++)
+            {
+                var header = Regex.Match(lines[i], @"^    (private|internal|public) static .*?(\w+Async)\(");
+                if (!header.Success || lines[i].TrimEnd().EndsWith(';'))
+                {
+                    continue;
+                }
+                var expressionBodied = lines[i].Contains("=>", StringComparison.Ordinal) || lines[i + 1].TrimStart().StartsWith("=>", StringComparison.Ordinal);
+                var end = i;
+                while (expressionBodied ? !lines[end].TrimEnd().EndsWith(';') : lines[end] != "    }")
+                {
+                    end++;
+                }
+                handlers.Add(($"{Path.GetFileName(file)}:{header.Groups[2].Value}", end - i + 1));
+                Assert.DoesNotContain(lines[i..end].Where(l => l.Contains("JsonBody.ReadAsync", StringComparison.Ordinal)), _ => true);
+                i = end;
+            }
+        }
+        Assert.True(handlers.Count >= 40, $"found {handlers.Count} handlers");
+        Assert.Empty(handlers.Where(h => h.Lines > 15).Select(h => $"{h.Name} ({h.Lines} lines)"));
+    }
+
+    [Fact]
     public void Every_stable_code_lives_in_the_one_catalogue()
     {
         var catalogue = typeof(FailureCodes).GetFields(BindingFlags.Public | BindingFlags.Static)

@@ -36,6 +36,7 @@ internal static class CouponEndpoints
     public static RouteHandlerBuilder MapCouponImages(this IEndpointRouteBuilder app) =>
         app.MapGet("/images/{couponId}", GetImageAsync).WithTags("Pages").ExcludeFromDescription();
 
+    /// <summary>Creates a coupon; a body with fields of the wrong type gets them with the rules' errors on the other fields, and nothing is written.</summary>
     private static async Task<Results<Created<CouponResponse>, ProblemHttpResult>> CreateAsync(Bound<CouponRequest> body, HttpContext context, CouponService service,
         Microsoft.Extensions.Options.IOptionsMonitor<SmartECouponOptions> options)
     {
@@ -43,7 +44,6 @@ internal static class CouponEndpoints
         var draft = ApplyTo(new CouponDraft(), body, errors);
         if (errors.Count > 0)
         {
-            // Fields of the wrong type, with the rules' errors on the other fields; nothing is written.
             CouponRules.Validate(draft, options.CurrentValue.Fields, Caller.ZoneOf(context), out var ruleErrors);
             return ApiProblem.Invalid(context, errors, Failure.Invalid(ruleErrors));
         }

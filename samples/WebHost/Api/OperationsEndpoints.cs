@@ -42,12 +42,8 @@ internal static class OperationsEndpoints
 
     private static async Task<Results<Created<NoticeResponse>, ProblemHttpResult>> CreateNoticeAsync(Bound<CreateNoticeRequest> body, HttpContext context, MaintenanceService service)
     {
-        var (request, errors) = (body.Value, body.Errors.ToList());
-        var draft = new MaintenanceNoticeDraft
-        {
-            Title = request.Title, Body = request.Body, Emergency = request.Emergency ?? false, Reason = request.Reason,
-            StartsAt = RequestFields.Instant(request.StartsAt, "startsAt", errors), EndsAt = RequestFields.Instant(request.EndsAt, "endsAt", errors),
-        };
+        var errors = body.Errors.ToList();
+        var draft = body.Value.ToDraft(errors);
         if (errors.Count > 0)
         {
             return ApiProblem.Invalid(context, errors);

@@ -1,5 +1,7 @@
 using System.ComponentModel;
 using System.ComponentModel.DataAnnotations;
+using SmartECoupon.Operations;
+using SmartECoupon.Validation;
 
 namespace SmartECoupon.WebHost.Api;
 
@@ -149,6 +151,17 @@ internal sealed record CreateNoticeRequest
 
     [StringLength(500), Description("Why an emergency notice could not be given 7 days ahead.")]
     public string? Reason { get; init; }
+
+    /// <summary>The library's draft; <paramref name="errors"/> gets instants that are not ISO 8601 with an offset.</summary>
+    public MaintenanceNoticeDraft ToDraft(List<ValidationError> errors) => new()
+    {
+        Title = Title,
+        Body = Body,
+        Emergency = Emergency ?? false,
+        Reason = Reason,
+        StartsAt = RequestFields.Instant(StartsAt, "startsAt", errors),
+        EndsAt = RequestFields.Instant(EndsAt, "endsAt", errors),
+    };
 }
 
 internal sealed record CreateIncidentRequest

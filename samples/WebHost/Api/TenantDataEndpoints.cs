@@ -85,16 +85,20 @@ internal static class TenantDataEndpoints
             return EncodingProblem(context);
         }
         var prepared = await exporter.ExportAsync(dataset, options, context.RequestAborted);
-        if (!prepared.Succeeded)
-        {
-            return ApiProblem.From(context, prepared.Failure);
-        }
-        return new StreamedFile(prepared.Value.ContentType, prepared.Value.FileName, async body =>
-        {
-            await using var export = prepared.Value;
-            await export.WriteToAsync(body, context.RequestAborted);
-        });
+        return prepared.Succeeded
+            ? Streamed(prepared.Value, prepared.Value.ContentType, prepared.Value.FileName, (export, body) => export.WriteToAsync(body, context.RequestAborted))
+            : ApiProblem.From(context, prepared.Failure);
     }
+
+    /// <summary>A prepared export, written straight to the response and disposed after.</summary>
+    private static StreamedFile Streamed<TExport>(TExport export, string contentType, string fileName, Func<TExport, Stream, Task> write)
+        where TExport : IAsyncDisposable => new(contentType, fileName, async body =>
+        {
+            await using (export)
+            {
+                await write(export, body);
+            }
+        });
 
     private static async Task<IResult> ExportBundleAsync(HttpContext context, TenantDataExporter exporter)
     {
@@ -103,15 +107,9 @@ internal static class TenantDataEndpoints
             return EncodingProblem(context);
         }
         var prepared = await exporter.ExportBundleAsync(options, context.RequestAborted);
-        if (!prepared.Succeeded)
-        {
-            return ApiProblem.From(context, prepared.Failure);
-        }
-        return new StreamedFile(CsvBundle.ContentType, prepared.Value.FileName, async body =>
-        {
-            await using var bundle = prepared.Value;
-            await bundle.WriteToAsync(body, context.RequestAborted);
-        });
+        return prepared.Succeeded
+            ? Streamed(prepared.Value, CsvBundle.ContentType, prepared.Value.FileName, (bundle, body) => bundle.WriteToAsync(body, context.RequestAborted))
+            : ApiProblem.From(context, prepared.Failure);
     }
 
     private static async Task<Results<Ok<ImportResponse>, ProblemHttpResult>> ImportCouponsAsync(HttpContext context, CouponCsvImporter importer)
