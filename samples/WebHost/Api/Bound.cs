@@ -127,47 +127,38 @@ internal static class RequestFields
     }
 
     /// <summary>A validity bound: a date (<c>2026-12-01</c>) or an instant with its offset.</summary>
-    public static ValidityBound? Bound(string? text, string field, List<ValidationError> errors)
-    {
-        if (text is null)
-        {
-            return null;
-        }
-        if (ValidityBound.TryParse(text, out var bound))
-        {
-            return bound;
-        }
-        errors.Add(FieldErrors.InvalidFormat(field, "2026-12-01 または 2026-12-01T10:00:00+09:00", "2026-12-01 or 2026-12-01T10:00:00+09:00"));
-        return null;
-    }
+    public static ValidityBound? Bound(string? text, string field, List<ValidationError> errors) =>
+        Parsed<ValidityBound>(text, field, errors, ValidityBound.TryParse, "2026-12-01 または 2026-12-01T10:00:00+09:00", "2026-12-01 or 2026-12-01T10:00:00+09:00");
 
     /// <summary>An instant with its offset (ISO 8601).</summary>
-    public static DateTimeOffset? Instant(string? text, string field, List<ValidationError> errors)
-    {
-        if (text is null)
+    public static DateTimeOffset? Instant(string? text, string field, List<ValidationError> errors) =>
+        Parsed<DateTimeOffset>(text, field, errors, static (string t, out DateTimeOffset instant) =>
         {
-            return null;
-        }
-        if (ValidityBound.TryParse(text, out var bound) && bound.Instant is { } instant)
-        {
-            return instant;
-        }
-        errors.Add(FieldErrors.InvalidFormat(field, "2026-12-01T10:00:00+09:00", "an ISO 8601 instant with offset"));
-        return null;
-    }
+            var parsed = ValidityBound.TryParse(t, out var bound) ? bound.Instant : null;
+            instant = parsed ?? default;
+            return parsed is not null;
+        }, "2026-12-01T10:00:00+09:00", "an ISO 8601 instant with offset");
 
     /// <summary>A calendar date, <c>YYYY-MM-DD</c>.</summary>
-    public static DateOnly? Date(string? text, string field, List<ValidationError> errors)
+    public static DateOnly? Date(string? text, string field, List<ValidationError> errors) =>
+        Parsed<DateOnly>(text, field, errors, static (string t, out DateOnly date) =>
+            DateOnly.TryParseExact(t, "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out date), "YYYY-MM-DD", "YYYY-MM-DD");
+
+    private delegate bool TryParse<T>(string text, out T value);
+
+    /// <summary>The value <paramref name="text"/> holds; a field error naming the format wanted when it holds none; null for null.</summary>
+    private static T? Parsed<T>(string? text, string field, List<ValidationError> errors, TryParse<T> parse, string expectedJa, string expectedEn)
+        where T : struct
     {
         if (text is null)
         {
             return null;
         }
-        if (DateOnly.TryParseExact(text, "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out var date))
+        if (parse(text, out var value))
         {
-            return date;
+            return value;
         }
-        errors.Add(FieldErrors.InvalidFormat(field, "YYYY-MM-DD", "YYYY-MM-DD"));
+        errors.Add(FieldErrors.InvalidFormat(field, expectedJa, expectedEn));
         return null;
     }
 
