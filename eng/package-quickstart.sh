@@ -54,7 +54,7 @@ dotnet add package Microsoft.Extensions.DependencyInjection >/dev/null
 cp "$repository/samples/Quickstart/Program.cs" Program.cs
 output=$(dotnet run -c Release 2>&1) || { echo "$output" >&2; echo "The packaged Quickstart failed." >&2; exit 1; }
 echo "$output"
-if ! grep -Eq '^ticket [0-9A-Z]{10}: first use Redeemed, second use ticket_already_used$' <<<"$output"; then
+if ! grep -Eq '^ticket [0-9A-Z]{10}: first use redeemed, second use ticket_already_used$' <<<"$output"; then
   echo "The packaged Quickstart did not print what docs/getting-started.md says it prints." >&2
   exit 1
 fi
