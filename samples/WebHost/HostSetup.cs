@@ -254,6 +254,9 @@ internal static class HostSetup
 /// </summary>
 internal sealed class ApiExceptionHandler(ILogger<ApiExceptionHandler> logger) : IExceptionHandler
 {
+    /// <summary>What a client is told to wait while the database is unavailable (a failover takes seconds).</summary>
+    private static readonly TimeSpan DatabaseRetryAfter = TimeSpan.FromSeconds(5);
+
     public async ValueTask<bool> TryHandleAsync(HttpContext context, Exception exception, CancellationToken cancellationToken)
     {
         var problem = exception switch
@@ -261,6 +264,9 @@ internal sealed class ApiExceptionHandler(ILogger<ApiExceptionHandler> logger) :
             BadHttpRequestException { StatusCode: StatusCodes.Status413PayloadTooLarge } => ApiProblem.Create(context, StatusCodes.Status413PayloadTooLarge,
                 FailureCodes.PayloadTooLarge, new LocalizedMessage("リクエストが大きすぎます。", "The request body is too large.")),
             BadHttpRequestException => ApiProblem.Malformed(context, "リクエストを読み取れません。", "The request could not be read."),
+            // The database is unreachable or switching over: an answer to retry, not a crash (each write commits whole or not at all).
+            _ when SmartECoupon.Storage.EfCore.SmartECouponStorage.IsUnavailable(exception) => ApiProblem.TooMany(context, FailureCodes.DatabaseUnavailable, DatabaseRetryAfter,
+                new LocalizedMessage("データベースに接続できません。しばらくしてから再試行してください。", "The database is unavailable; retry after the time given."), StatusCodes.Status503ServiceUnavailable),
             _ => ApiProblem.Create(context, StatusCodes.Status500InternalServerError, FailureCodes.InternalError,
                 new LocalizedMessage("サーバーで問題が起きました。", "Something went wrong on the server.")),
         };

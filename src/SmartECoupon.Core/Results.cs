@@ -75,6 +75,8 @@ public static class FailureCodes
     public const string MethodNotAllowed = "method_not_allowed";
     /// <summary>The body's media type is not one the operation reads.</summary>
     public const string UnsupportedMediaType = "unsupported_media_type";
+    /// <summary>The database cannot be reached or is switching over; nothing was half-applied. Retry after the time given.</summary>
+    public const string DatabaseUnavailable = "database_unavailable";
     /// <summary>The server failed; nothing was changed. The problem's <c>traceId</c> finds it in the log.</summary>
     public const string InternalError = "internal_error";
 

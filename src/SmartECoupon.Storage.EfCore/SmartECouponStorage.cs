@@ -26,6 +26,25 @@ public sealed partial class SmartECouponStorage
         _logger = logger;
     }
 
+    /// <summary>
+    /// Whether <paramref name="exception"/> (or one it wraps) says the database cannot be reached or cannot serve now: a
+    /// refused or broken connection, a failover, too many connections, a busy SQLite file. Such a request did not
+    /// complete any write it began (each commits whole or not at all); a host answers "retry later", not "error".
+    /// </summary>
+    public static bool IsUnavailable(Exception exception)
+    {
+        for (var current = exception; current is not null; current = current.InnerException)
+        {
+            switch (current)
+            {
+                case NpgsqlException { IsTransient: true }:
+                case SqliteException { SqliteErrorCode: 5 or 6 }: // SQLITE_BUSY, SQLITE_LOCKED
+                    return true;
+            }
+        }
+        return false;
+    }
+
     /// <summary>The configured provider.</summary>
     public StorageProvider Provider => _options.Provider;
 

@@ -104,6 +104,9 @@ public sealed class PostgreSqlHostFactory : HostFactory
 
     public override string ProviderName => "PostgreSQL";
 
+    /// <summary>The host's own database.</summary>
+    public string DatabaseName => _database;
+
     /// <summary>Whether PostgreSQL is configured; without it the tests skip, except under CI=true where they fail.</summary>
     public static void SkipUnlessConfigured()
     {

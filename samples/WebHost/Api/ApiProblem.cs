@@ -113,10 +113,11 @@ internal static class ApiProblem
     public static ProblemHttpResult Malformed(HttpContext context, string japanese, string english) =>
         Create(context, StatusCodes.Status400BadRequest, FailureCodes.MalformedRequest, new LocalizedMessage(japanese, english));
 
-    public static ProblemHttpResult TooMany(HttpContext context, string code, TimeSpan retryAfter, LocalizedMessage message)
+    /// <summary>A problem to retry after <paramref name="retryAfter"/> (429 unless <paramref name="status"/> says otherwise), with <c>Retry-After</c>.</summary>
+    public static ProblemHttpResult TooMany(HttpContext context, string code, TimeSpan retryAfter, LocalizedMessage message, int status = StatusCodes.Status429TooManyRequests)
     {
         context.Response.Headers[HeaderNames.RetryAfter] = Math.Max(1, (int)Math.Ceiling(retryAfter.TotalSeconds)).ToString(CultureInfo.InvariantCulture);
-        return Create(context, StatusCodes.Status429TooManyRequests, code, message);
+        return Create(context, status, code, message);
     }
 
     private static Dictionary<string, object?> FieldError(ValidationError error, CultureInfo culture)
