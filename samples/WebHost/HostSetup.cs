@@ -265,8 +265,8 @@ internal sealed class ApiExceptionHandler(ILogger<ApiExceptionHandler> logger) :
                 FailureCodes.PayloadTooLarge, new LocalizedMessage("リクエストが大きすぎます。", "The request body is too large.")),
             BadHttpRequestException => ApiProblem.Malformed(context, "リクエストを読み取れません。", "The request could not be read."),
             // The database is unreachable or switching over: an answer to retry, not a crash (each write commits whole or not at all).
-            _ when SmartECoupon.Storage.EfCore.SmartECouponStorage.IsUnavailable(exception) => ApiProblem.TooMany(context, FailureCodes.DatabaseUnavailable, DatabaseRetryAfter,
-                new LocalizedMessage("データベースに接続できません。しばらくしてから再試行してください。", "The database is unavailable; retry after the time given."), StatusCodes.Status503ServiceUnavailable),
+            _ when SmartECoupon.Storage.EfCore.SmartECouponStorage.IsUnavailable(exception) => ApiProblem.RetryLater(context, StatusCodes.Status503ServiceUnavailable, FailureCodes.DatabaseUnavailable,
+                DatabaseRetryAfter, new LocalizedMessage("データベースに接続できません。しばらくしてから再試行してください。", "The database is unavailable; retry after the time given.")),
             _ => ApiProblem.Create(context, StatusCodes.Status500InternalServerError, FailureCodes.InternalError,
                 new LocalizedMessage("サーバーで問題が起きました。", "Something went wrong on the server.")),
         };

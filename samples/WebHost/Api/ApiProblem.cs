@@ -54,7 +54,7 @@ internal static class ApiProblem
         };
         if (failure.RetryAfter is { } wait)
         {
-            context.Response.Headers[HeaderNames.RetryAfter] = Math.Max(1, (int)Math.Ceiling(wait.TotalSeconds)).ToString(CultureInfo.InvariantCulture);
+            SetRetryAfter(context, wait);
         }
         return Create(context, status, failure.Code, failure.Message, failure.Errors);
     }
@@ -113,12 +113,16 @@ internal static class ApiProblem
     public static ProblemHttpResult Malformed(HttpContext context, string japanese, string english) =>
         Create(context, StatusCodes.Status400BadRequest, FailureCodes.MalformedRequest, new LocalizedMessage(japanese, english));
 
-    /// <summary>A problem to retry after <paramref name="retryAfter"/> (429 unless <paramref name="status"/> says otherwise), with <c>Retry-After</c>.</summary>
-    public static ProblemHttpResult TooMany(HttpContext context, string code, TimeSpan retryAfter, LocalizedMessage message, int status = StatusCodes.Status429TooManyRequests)
+    /// <summary>A problem the client may retry after <paramref name="retryAfter"/> (429, 503), with <c>Retry-After</c>.</summary>
+    public static ProblemHttpResult RetryLater(HttpContext context, int status, string code, TimeSpan retryAfter, LocalizedMessage message)
     {
-        context.Response.Headers[HeaderNames.RetryAfter] = Math.Max(1, (int)Math.Ceiling(retryAfter.TotalSeconds)).ToString(CultureInfo.InvariantCulture);
+        SetRetryAfter(context, retryAfter);
         return Create(context, status, code, message);
     }
+
+    /// <summary><c>Retry-After</c> in whole seconds, at least one.</summary>
+    private static void SetRetryAfter(HttpContext context, TimeSpan wait) =>
+        context.Response.Headers[HeaderNames.RetryAfter] = Math.Max(1, (int)Math.Ceiling(wait.TotalSeconds)).ToString(CultureInfo.InvariantCulture);
 
     private static Dictionary<string, object?> FieldError(ValidationError error, CultureInfo culture)
     {
