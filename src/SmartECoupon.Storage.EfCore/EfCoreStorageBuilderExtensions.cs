@@ -58,24 +58,28 @@ public static class EfCoreStorageBuilderExtensions
             options.UseSqlite(SqliteConnectionString(storage), sqlite => sqlite.CommandTimeout((int)storage.CommandTimeout.TotalSeconds))
                 .AddInterceptors(new SqliteSessionInterceptor(storage.SqliteSynchronous, storage.CommandTimeout));
         });
-        services.AddSingleton(sp => new PostgreSqlSessions(sp.GetRequiredService<IOptions<EfCoreStorageOptions>>().Value.EffectiveConnectionString));
+        services.AddSingleton(sp =>
+        {
+            var storage = sp.GetRequiredService<IOptions<EfCoreStorageOptions>>().Value;
+            return new PostgreSqlConnections(storage.EffectiveConnectionString, storage.PoolerMode);
+        });
         services.AddPooledDbContextFactory<PostgreSqlSmartECouponDbContext>((sp, options) =>
         {
             var storage = sp.GetRequiredService<IOptions<EfCoreStorageOptions>>().Value;
-            var sessions = sp.GetRequiredService<PostgreSqlSessions>();
-            options.UseNpgsql(sessions.DataSource, npgsql => npgsql.CommandTimeout((int)storage.CommandTimeout.TotalSeconds))
-                .AddInterceptors(new PostgreSqlSessionInterceptor(storage.RequestRole, sessions));
+            options.UseNpgsql(sp.GetRequiredService<PostgreSqlConnections>().DataSource, npgsql => npgsql.CommandTimeout((int)storage.CommandTimeout.TotalSeconds))
+                .AddInterceptors(PostgreSqlSessionInterceptor.Instance);
         });
 
         services.AddSingleton<SqliteWriteGate>();
         services.AddSingleton<SqliteRedemptionWriter>();
         services.AddSingleton(sp =>
         {
-            var provider = sp.GetRequiredService<IOptions<EfCoreStorageOptions>>().Value.Provider;
+            var storage = sp.GetRequiredService<IOptions<EfCoreStorageOptions>>().Value;
+            var provider = storage.Provider;
             Func<SmartECouponDbContext> create = provider == StorageProvider.PostgreSql
                 ? () => sp.GetRequiredService<IDbContextFactory<PostgreSqlSmartECouponDbContext>>().CreateDbContext()
                 : () => sp.GetRequiredService<IDbContextFactory<SqliteSmartECouponDbContext>>().CreateDbContext();
-            return new SmartECouponDbContextFactory(create, sp.GetRequiredService<ITenantContext>(), provider, sp.GetRequiredService<SqliteWriteGate>());
+            return new SmartECouponDbContextFactory(create, sp.GetRequiredService<ITenantContext>(), provider, sp.GetRequiredService<SqliteWriteGate>(), storage.RequestRole);
         });
         services.AddSingleton<CrossTenantAccess>();
         services.AddSingleton(sp => new SmartECouponStorage(
@@ -104,7 +108,7 @@ public static class EfCoreStorageBuilderExtensions
         services.TryAddSingleton<ITenantPurgeRepository, EfTenantPurgeRepository>();
         services.TryAddSingleton<IJobLease, EfJobLease>();
         services.TryAddSingleton<IDatabaseBackup>(sp => sp.GetRequiredService<IOptions<EfCoreStorageOptions>>().Value.Provider == StorageProvider.PostgreSql
-            ? new PostgreSqlDatabaseBackup(sp.GetRequiredService<IOptions<EfCoreStorageOptions>>(), sp.GetRequiredService<PostgreSqlSessions>())
+            ? new PostgreSqlDatabaseBackup(sp.GetRequiredService<IOptions<EfCoreStorageOptions>>(), sp.GetRequiredService<PostgreSqlConnections>())
             : new SqliteDatabaseBackup(sp.GetRequiredService<IOptions<EfCoreStorageOptions>>(), sp.GetRequiredService<SqliteWriteGate>()));
         return builder;
     }

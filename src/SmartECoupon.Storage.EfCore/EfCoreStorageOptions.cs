@@ -17,11 +17,19 @@ public sealed class EfCoreStorageOptions
     public string? ConnectionString { get; set; }
 
     /// <summary>
-    /// PostgreSQL: the role every data access runs as (<c>SET ROLE</c> on each connection). It owns no table and has no
+    /// PostgreSQL: the role every data access runs as (set for each transaction). It owns no table and has no
     /// BYPASSRLS. Created at start when the login may create roles; otherwise provision it and grant it to the login.
     /// Default <c>smartecoupon_app</c>.
     /// </summary>
     public string RequestRole { get; set; } = "smartecoupon_app";
+
+    /// <summary>
+    /// PostgreSQL: what stands between the host and the server. <see cref="PostgreSqlPoolerMode.None"/> (default) for a
+    /// direct connection or a pooler in session mode; <see cref="PostgreSqlPoolerMode.Transaction"/> behind PgBouncer (or
+    /// another pooler) in transaction mode, where nothing is prepared on the server. The tenant's session is set per
+    /// transaction in both modes. Bound from <c>SmartECoupon__Storage__PoolerMode</c>.
+    /// </summary>
+    public PostgreSqlPoolerMode PoolerMode { get; set; } = PostgreSqlPoolerMode.None;
 
     /// <summary>
     /// SQLite: the <c>synchronous</c> pragma. <c>FULL</c> (default) keeps every acknowledged redemption through a power

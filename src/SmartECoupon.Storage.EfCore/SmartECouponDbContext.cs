@@ -41,6 +41,12 @@ public abstract class SmartECouponDbContext : DbContext
 
     internal SessionScope Scope { get; set; } = SessionScope.Tenant;
 
+    /// <summary>PostgreSQL: the role a tenant or cross-tenant transaction runs as.</summary>
+    internal string RequestRole { get; set; } = "";
+
+    /// <summary>PostgreSQL: the transaction whose session is set (see <c>PostgreSqlSessionInterceptor</c>).</summary>
+    internal System.Data.Common.DbTransaction? EnteredTransaction { get; set; }
+
     /// <summary>The tenant every query is filtered to; <see langword="null"/> (which matches nothing) without one.</summary>
     internal string? CurrentTenantId => Scope == SessionScope.Tenant ? TenantContext?.TenantId : null;
 

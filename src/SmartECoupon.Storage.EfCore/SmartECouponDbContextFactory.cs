@@ -12,9 +12,12 @@ internal sealed class SmartECouponDbContextFactory
     private readonly Func<SmartECouponDbContext> _create;
     private readonly ITenantContext _tenantContext;
 
-    public SmartECouponDbContextFactory(Func<SmartECouponDbContext> create, ITenantContext tenantContext, StorageProvider provider, SqliteWriteGate writeGate)
+    private readonly string _requestRole;
+
+    public SmartECouponDbContextFactory(Func<SmartECouponDbContext> create, ITenantContext tenantContext, StorageProvider provider, SqliteWriteGate writeGate, string requestRole)
     {
         _create = create;
+        _requestRole = requestRole;
         _tenantContext = tenantContext;
         Provider = provider;
         WriteGate = writeGate;
@@ -35,6 +38,13 @@ internal sealed class SmartECouponDbContextFactory
         var db = _create();
         db.TenantContext = _tenantContext;
         db.Scope = scope;
+        db.RequestRole = _requestRole;
+        db.EnteredTransaction = null;
+        if (Provider == StorageProvider.PostgreSql && scope != SessionScope.Owner)
+        {
+            // The session is set per transaction, so every SaveChanges needs one (see PostgreSqlSessionInterceptor).
+            db.Database.AutoTransactionBehavior = AutoTransactionBehavior.Always;
+        }
         return db;
     }
 }

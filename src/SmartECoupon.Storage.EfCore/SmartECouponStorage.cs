@@ -59,7 +59,7 @@ public sealed partial class SmartECouponStorage
         await using var dbScope = db.ConfigureAwait(false);
         db.Database.SetCommandTimeout(TimeSpan.FromMinutes(5));
         // Instances starting together must not both apply a migration. SQLite serialises through EF Core's own lock;
-        // on PostgreSQL a session-level advisory lock, held on a connection of its own, covers the whole run.
+        // on PostgreSQL an advisory lock, held in a transaction of its own, covers the whole run.
         IAsyncDisposable migrationLock = _options.Provider == StorageProvider.PostgreSql
             ? await PostgreSqlMigrationLock.AcquireAsync(_options.EffectiveConnectionString, cancellationToken).ConfigureAwait(false)
             : PostgreSqlMigrationLock.None;
@@ -133,12 +133,21 @@ public sealed partial class SmartECouponStorage
     }
 }
 
-/// <summary>A PostgreSQL advisory lock held for the time migrations run.</summary>
+/// <summary>
+/// A PostgreSQL advisory lock held for the time migrations run: a transaction-level lock in a transaction kept open on a
+/// connection of its own. A transaction holds its server session even behind a pooler in transaction mode, where a
+/// session-level lock could be taken on one server session and released on another.
+/// </summary>
 internal sealed class PostgreSqlMigrationLock : IAsyncDisposable
 {
     private readonly NpgsqlConnection _connection;
+    private readonly NpgsqlTransaction _transaction;
 
-    private PostgreSqlMigrationLock(NpgsqlConnection connection) => _connection = connection;
+    private PostgreSqlMigrationLock(NpgsqlConnection connection, NpgsqlTransaction transaction)
+    {
+        _connection = connection;
+        _transaction = transaction;
+    }
 
     /// <summary>No lock (SQLite, where EF Core's own migration lock serialises instances).</summary>
     public static IAsyncDisposable None { get; } = new NoLock();
@@ -150,18 +159,18 @@ internal sealed class PostgreSqlMigrationLock : IAsyncDisposable
 
     public static async Task<PostgreSqlMigrationLock> AcquireAsync(string connectionString, CancellationToken cancellationToken)
     {
-        // Not pooled: a session-level lock must end with its session, and a pooled session lives on after Dispose
-        // (Npgsql resets it only when it is next used).
+        // Not pooled: if the process dies, the lock ends with the session that held it.
         var connection = new NpgsqlConnection(new NpgsqlConnectionStringBuilder(connectionString) { Pooling = false }.ToString());
         try
         {
             await connection.OpenAsync(cancellationToken).ConfigureAwait(false);
-            var command = new NpgsqlCommand("SELECT pg_advisory_lock(hashtext('smartecoupon.migrate'))", connection);
+            var transaction = await connection.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
+            var command = new NpgsqlCommand("SELECT pg_advisory_xact_lock(hashtext('smartecoupon.migrate'))", connection, transaction);
             await using (command.ConfigureAwait(false))
             {
                 await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
             }
-            return new PostgreSqlMigrationLock(connection);
+            return new PostgreSqlMigrationLock(connection, transaction);
         }
         catch
         {
@@ -174,15 +183,12 @@ internal sealed class PostgreSqlMigrationLock : IAsyncDisposable
     {
         try
         {
-            var command = new NpgsqlCommand("SELECT pg_advisory_unlock(hashtext('smartecoupon.migrate'))", _connection);
-            await using (command.ConfigureAwait(false))
-            {
-                await command.ExecuteNonQueryAsync().ConfigureAwait(false);
-            }
+            // The transaction wrote nothing: ending it releases the lock.
+            await _transaction.RollbackAsync().ConfigureAwait(false);
         }
         finally
         {
-            // Closing the (unpooled) session releases the lock even if the unlock failed.
+            await _transaction.DisposeAsync().ConfigureAwait(false);
             await _connection.DisposeAsync().ConfigureAwait(false);
         }
     }

@@ -8,3 +8,15 @@ public enum StorageProvider
     /// <summary>PostgreSQL 15 or later: for production, with row-level security as a second wall between tenants.</summary>
     PostgreSql,
 }
+
+/// <summary>What stands between the host and PostgreSQL (<c>SmartECoupon__Storage__PoolerMode</c>).</summary>
+public enum PostgreSqlPoolerMode
+{
+    /// <summary>A direct connection, or a pooler in session mode: one server session per client connection.</summary>
+    None,
+    /// <summary>
+    /// A pooler in transaction mode (PgBouncer's <c>pool_mode = transaction</c>): each transaction may run on another
+    /// server session, so nothing is prepared on the server.
+    /// </summary>
+    Transaction,
+}

@@ -130,7 +130,7 @@ internal static class RedemptionBenchmark
     {
         if (provider == StorageProvider.PostgreSql)
         {
-            database.Services.GetRequiredService<PostgreSqlSessions>().Clear();
+            database.Services.GetRequiredService<PostgreSqlConnections>().Clear();
         }
     }
 

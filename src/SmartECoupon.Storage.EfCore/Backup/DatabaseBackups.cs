@@ -101,7 +101,7 @@ internal sealed class SqliteDatabaseBackup(IOptions<EfCoreStorageOptions> option
 /// the owner, so the dump's session declares the cross-tenant scope that the policies admit. A restore runs
 /// <c>pg_restore --clean --single-transaction</c> (all or nothing), grants the request role again, and counts the rows.
 /// </summary>
-internal sealed class PostgreSqlDatabaseBackup(IOptions<EfCoreStorageOptions> options, PostgreSqlSessions sessions) : IDatabaseBackup
+internal sealed class PostgreSqlDatabaseBackup(IOptions<EfCoreStorageOptions> options, PostgreSqlConnections sessions) : IDatabaseBackup
 {
     public string FileExtension => "dump";
 

@@ -69,12 +69,12 @@ internal sealed class EfOneTimeCodeRepository(SmartECouponDbContextFactory facto
 
     private static async Task<int> InsertPostgreSqlAsync(SmartECouponDbContext db, string tenantId, string couponId, IReadOnlyList<string> codes, DateTimeOffset createdAt, CancellationToken cancellationToken)
     {
-        // PostgreSQL refuses COPY FROM into a table under row-level security. Binary COPY into a temporary table the
-        // session owns, then one INSERT ... SELECT, which the policies check like any other insert. In code order, so that
+        // PostgreSQL refuses COPY FROM into a table under row-level security. Binary COPY into a temporary table that
+        // lives as long as this transaction (a pooler may give the next one another server session), then one INSERT ... SELECT, which the policies check like any other insert. In code order, so that
         // the primary key's B-tree is filled page by page rather than at random.
         var connection = (NpgsqlConnection)Connection(db);
         await db.Database.ExecuteSqlRawAsync(
-            "CREATE TEMPORARY TABLE IF NOT EXISTS codes_staging (code text NOT NULL) ON COMMIT DELETE ROWS", cancellationToken).ConfigureAwait(false);
+            "CREATE TEMPORARY TABLE codes_staging (code text NOT NULL) ON COMMIT DROP", cancellationToken).ConfigureAwait(false);
         var importer = await connection.BeginBinaryImportAsync("COPY codes_staging (code) FROM STDIN (FORMAT BINARY)", cancellationToken).ConfigureAwait(false);
         await using (importer.ConfigureAwait(false))
         {

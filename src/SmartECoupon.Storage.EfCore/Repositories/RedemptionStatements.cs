@@ -2,6 +2,7 @@ using Microsoft.EntityFrameworkCore;
 using Npgsql;
 using SmartECoupon.Redemptions;
 using SmartECoupon.Storage.EfCore.Rows;
+using SmartECoupon.Storage.EfCore.Tenancy;
 using SmartECoupon.Tenancy;
 
 namespace SmartECoupon.Storage.EfCore.Repositories;
@@ -101,8 +102,8 @@ internal sealed class RedemptionStatements
     public static RedemptionStatements For(RedemptionWrite write, string tenantId) => new(tenantId, write);
 
     /// <summary>
-    /// PostgreSQL: calls the function on the context's connection, outside any transaction, so that it commits in its
-    /// own round trip. Returns the guard that failed (everything rolled back), or null when written and committed.
+    /// PostgreSQL: calls the function on the context's connection, outside any explicit transaction, so that it commits
+    /// in its own round trip (with the session statement in front, in the same implicit transaction). Returns the guard that failed (everything rolled back), or null when written and committed.
     /// </summary>
     public async Task<RedemptionGuard?> RunAsync(SmartECouponDbContext db, CancellationToken cancellationToken)
     {
@@ -146,6 +147,7 @@ internal sealed class RedemptionStatements
             Add(command, "outcome_code", _record?.OutcomeCode);
             Add(command, "media_type", _record?.MediaType);
             Add(command, "payload", _record?.Payload);
+            PostgreSqlSessionInterceptor.Enter(command, db);
             try
             {
                 var result = await command.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false);

@@ -1,123 +1,238 @@
-using System.Collections.Concurrent;
 using System.Data.Common;
 using System.Runtime.CompilerServices;
+using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Diagnostics;
 using Npgsql;
 
 namespace SmartECoupon.Storage.EfCore.Tenancy;
 
 /// <summary>
-/// PostgreSQL: puts every opened connection into the right session before EF uses it. Tenant and cross-tenant sessions
-/// switch to the request role (no table ownership, no BYPASSRLS), so row-level security binds them; the owner's session
-/// (migrations) goes back to the login role. The tenant is set at every opening whose physical connection does not
-/// already carry exactly this session (see <see cref="PostgreSqlSessions"/>), so a connection taken from the pool never
-/// carries another request's tenant.
+/// PostgreSQL: enters every transaction into the context's session before its first statement runs. The role, the
+/// tenant and the scope are set for the transaction only (<c>set_config(..., true)</c>, through the procedure
+/// <c>smartecoupon_enter</c>), so nothing outlives the transaction on its connection: the next one, on this physical
+/// connection or any other a pooler hands out, starts with no tenant, and the policies admit nothing.
 /// </summary>
-internal sealed class PostgreSqlSessionInterceptor(string requestRole, PostgreSqlSessions sessions) : DbConnectionInterceptor
+/// <remarks>
+/// <para>The statement goes in front of the first command of each transaction, in the same round trip: a command outside
+/// an explicit transaction runs with it in one implicit transaction (Npgsql sends a command's statements with one Sync),
+/// and in an explicit one the later commands need nothing more. <c>CALL</c> returns no result set and affects no rows,
+/// so readers, scalars and row counts see only the command's own statements.</para>
+/// <para>The exception is a transaction whose first command is a SaveChanges batch, which EF reads statement by
+/// statement: it is entered by the statement alone just before (with Npgsql's deferred <c>BEGIN</c>, one round trip),
+/// and so every SaveChanges runs in a transaction. A rollback to a savepoint may undo the setting, so the next command
+/// sets it again.</para>
+/// <para>Commands the adapter builds on the context's connection itself (the redemption function) call
+/// <see cref="Enter"/>. The owner's session (migrations) is entered into nothing: it runs as the login.</para>
+/// </remarks>
+internal sealed class PostgreSqlSessionInterceptor : DbCommandInterceptor, IDbTransactionInterceptor
 {
     public const string TenantSetting = "smartecoupon.tenant_id";
     public const string ScopeSetting = "smartecoupon.scope";
 
-    private readonly string _requestRole = requestRole;
+    /// <summary>The procedure that sets the three values for the current transaction.</summary>
+    public const string EnterProcedure = "smartecoupon_enter";
 
-    public override void ConnectionOpened(DbConnection connection, ConnectionEndEventData eventData)
+    private const string RoleParameter = "smartecoupon_session_role";
+    private const string TenantParameter = "smartecoupon_session_tenant";
+    private const string ScopeParameter = "smartecoupon_session_scope";
+    private const string EnterStatement = $"CALL {EnterProcedure}(@{RoleParameter}, @{TenantParameter}, @{ScopeParameter})";
+
+    public static PostgreSqlSessionInterceptor Instance { get; } = new();
+
+    private PostgreSqlSessionInterceptor()
     {
-        var (npgsql, wanted) = Wanted(connection, eventData);
-        if (!sessions.Carries(npgsql, wanted))
-        {
-            using var command = Command(npgsql, wanted);
-            command.ExecuteNonQuery();
-            sessions.Record(npgsql, wanted);
-        }
     }
 
-    public override async Task ConnectionOpenedAsync(DbConnection connection, ConnectionEndEventData eventData, CancellationToken cancellationToken = default)
+    public override InterceptionResult<DbDataReader> ReaderExecuting(DbCommand command, CommandEventData eventData, InterceptionResult<DbDataReader> result)
     {
-        var (npgsql, wanted) = Wanted(connection, eventData);
-        if (!sessions.Carries(npgsql, wanted))
+        using var first = EnterTransaction(command, eventData);
+        first?.ExecuteNonQuery();
+        return result;
+    }
+
+    public override async ValueTask<InterceptionResult<DbDataReader>> ReaderExecutingAsync(DbCommand command, CommandEventData eventData, InterceptionResult<DbDataReader> result, CancellationToken cancellationToken = default)
+    {
+        await RunAsync(EnterTransaction(command, eventData), cancellationToken).ConfigureAwait(false);
+        return result;
+    }
+
+    public override InterceptionResult<int> NonQueryExecuting(DbCommand command, CommandEventData eventData, InterceptionResult<int> result)
+    {
+        using var first = EnterTransaction(command, eventData);
+        first?.ExecuteNonQuery();
+        return result;
+    }
+
+    public override async ValueTask<InterceptionResult<int>> NonQueryExecutingAsync(DbCommand command, CommandEventData eventData, InterceptionResult<int> result, CancellationToken cancellationToken = default)
+    {
+        await RunAsync(EnterTransaction(command, eventData), cancellationToken).ConfigureAwait(false);
+        return result;
+    }
+
+    public override InterceptionResult<object> ScalarExecuting(DbCommand command, CommandEventData eventData, InterceptionResult<object> result)
+    {
+        using var first = EnterTransaction(command, eventData);
+        first?.ExecuteNonQuery();
+        return result;
+    }
+
+    public override async ValueTask<InterceptionResult<object>> ScalarExecutingAsync(DbCommand command, CommandEventData eventData, InterceptionResult<object> result, CancellationToken cancellationToken = default)
+    {
+        await RunAsync(EnterTransaction(command, eventData), cancellationToken).ConfigureAwait(false);
+        return result;
+    }
+
+    /// <summary>
+    /// Enters <paramref name="command"/>'s transaction, unless it is entered already: by putting the session statement
+    /// in front of the command, or, for a SaveChanges batch, by returning the statement to run just before it.
+    /// </summary>
+    private static NpgsqlCommand? EnterTransaction(DbCommand command, CommandEventData eventData)
+    {
+        if (eventData.Context is not SmartECouponDbContext { Scope: not SessionScope.Owner } db)
         {
-            var command = Command(npgsql, wanted);
-            await using (command.ConfigureAwait(false))
+            return null;
+        }
+        var transaction = command.Transaction;
+        if (transaction is not null && ReferenceEquals(db.EnteredTransaction, transaction))
+        {
+            return null;
+        }
+        NpgsqlCommand? first = null;
+        if (eventData.CommandSource == CommandSource.SaveChanges)
+        {
+            // EF reads a SaveChanges batch's row counts by statement index: nothing may go in front of it.
+            if (transaction is null)
             {
-                await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+                throw new InvalidOperationException("SmartECoupon runs every SaveChanges in a transaction on PostgreSQL (AutoTransactionBehavior.Always).");
             }
-            sessions.Record(npgsql, wanted);
+            first = (NpgsqlCommand)command.Connection!.CreateCommand();
+            first.Transaction = (NpgsqlTransaction)transaction;
+            first.CommandText = "";
+            Enter(first, db);
+        }
+        else
+        {
+            Enter(command, db);
+        }
+        db.EnteredTransaction = transaction;
+        return first;
+    }
+
+    private static async ValueTask RunAsync(NpgsqlCommand? first, CancellationToken cancellationToken)
+    {
+        if (first is not null)
+        {
+            await using (first.ConfigureAwait(false))
+            {
+                await first.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+            }
         }
     }
 
-    private (NpgsqlConnection Connection, PostgreSqlSession Wanted) Wanted(DbConnection connection, ConnectionEndEventData eventData)
+    /// <summary>
+    /// Puts the session statement of <paramref name="db"/>'s scope in front of <paramref name="command"/>'s text (which
+    /// may be empty), to run in the same round trip and the same transaction.
+    /// </summary>
+    public static void Enter(DbCommand command, SmartECouponDbContext db)
     {
-        var db = eventData.Context as SmartECouponDbContext;
-        var wanted = (db?.Scope ?? SessionScope.Tenant) switch
+        // Named parameters make Npgsql split the text into statements; a positional one ($1) would make it send the
+        // text as one statement, which PostgreSQL refuses with two in it. EF names every parameter; this guards the rest.
+        foreach (DbParameter parameter in command.Parameters)
         {
-            // 'none' is SET ROLE NONE: back to the login role.
-            SessionScope.Owner => new PostgreSqlSession("none", "", ""),
-            SessionScope.AllTenants => new PostgreSqlSession(_requestRole, "", "all"),
-            _ => new PostgreSqlSession(_requestRole, db?.CurrentTenantId ?? "", "tenant"),
-        };
-        return ((NpgsqlConnection)connection, wanted);
+            if (string.IsNullOrEmpty(parameter.ParameterName))
+            {
+                throw new InvalidOperationException("A PostgreSQL command of SmartECoupon must name its parameters (@name), so that its session can be set in the same round trip.");
+            }
+        }
+        var (tenantId, scope) = db.Scope == SessionScope.AllTenants ? ("", "all") : (db.CurrentTenantId ?? "", "tenant");
+        command.CommandText = command.CommandText is { Length: > 0 } text ? EnterStatement + ";\n" + text : EnterStatement;
+        command.Parameters.Add(new NpgsqlParameter(RoleParameter, NpgsqlTypes.NpgsqlDbType.Text) { Value = db.RequestRole });
+        command.Parameters.Add(new NpgsqlParameter(TenantParameter, NpgsqlTypes.NpgsqlDbType.Text) { Value = tenantId });
+        command.Parameters.Add(new NpgsqlParameter(ScopeParameter, NpgsqlTypes.NpgsqlDbType.Text) { Value = scope });
     }
 
-    private static NpgsqlCommand Command(NpgsqlConnection connection, PostgreSqlSession wanted)
+    // A new transaction (even on a reused transaction object), its end, or a rollback to a savepoint: enter again.
+    public DbTransaction TransactionStarted(DbConnection connection, TransactionEndEventData eventData, DbTransaction result) => Forget(eventData, result);
+
+    public ValueTask<DbTransaction> TransactionStartedAsync(DbConnection connection, TransactionEndEventData eventData, DbTransaction result, CancellationToken cancellationToken = default) =>
+        ValueTask.FromResult(Forget(eventData, result));
+
+    public DbTransaction TransactionUsed(DbConnection connection, TransactionEventData eventData, DbTransaction result) => Forget(eventData, result);
+
+    public ValueTask<DbTransaction> TransactionUsedAsync(DbConnection connection, TransactionEventData eventData, DbTransaction result, CancellationToken cancellationToken = default) =>
+        ValueTask.FromResult(Forget(eventData, result));
+
+    public void TransactionCommitted(DbTransaction transaction, TransactionEndEventData eventData) => Forget(eventData, transaction);
+
+    public Task TransactionCommittedAsync(DbTransaction transaction, TransactionEndEventData eventData, CancellationToken cancellationToken = default)
     {
-        var command = connection.CreateCommand();
-        // set_config('role', ...) is SET ROLE as a function, so the role, the tenant and the scope take one statement and
-        // one round trip. Session-wide (false): it runs before any transaction begins, so no rollback can undo it.
-        command.CommandText = $"SELECT set_config('role', $1, false), set_config('{TenantSetting}', $2, false), set_config('{ScopeSetting}', $3, false)";
-        command.Parameters.Add(new NpgsqlParameter { Value = wanted.Role });
-        command.Parameters.Add(new NpgsqlParameter { Value = wanted.TenantId });
-        command.Parameters.Add(new NpgsqlParameter { Value = wanted.Scope });
-        return command;
+        Forget(eventData, transaction);
+        return Task.CompletedTask;
+    }
+
+    public void TransactionRolledBack(DbTransaction transaction, TransactionEndEventData eventData) => Forget(eventData, transaction);
+
+    public Task TransactionRolledBackAsync(DbTransaction transaction, TransactionEndEventData eventData, CancellationToken cancellationToken = default)
+    {
+        Forget(eventData, transaction);
+        return Task.CompletedTask;
+    }
+
+    public void RolledBackToSavepoint(DbTransaction transaction, TransactionEventData eventData) => Forget(eventData, transaction);
+
+    public Task RolledBackToSavepointAsync(DbTransaction transaction, TransactionEventData eventData, CancellationToken cancellationToken = default)
+    {
+        Forget(eventData, transaction);
+        return Task.CompletedTask;
+    }
+
+    private static DbTransaction Forget(TransactionEventData eventData, DbTransaction transaction)
+    {
+        if (eventData.Context is SmartECouponDbContext db)
+        {
+            db.EnteredTransaction = null;
+        }
+        return transaction;
     }
 
     public static string QuoteIdentifier(string identifier) => "\"" + identifier.Replace("\"", "\"\"", StringComparison.Ordinal) + "\"";
 }
 
-/// <summary>The role, tenant and scope a PostgreSQL session carries.</summary>
-internal readonly record struct PostgreSqlSession(string Role, string TenantId, string Scope);
-
 /// <summary>
-/// The connections EF uses on PostgreSQL: a data source of their own, and what session each physical connection
-/// carries. The pool does not reset sessions on return (<c>No Reset On Close</c>), so a connection whose last use had
-/// the same role, tenant and scope is used as it is, saving a round trip at each opening; any other is set first. A
-/// physical connection starts out recorded as carrying nothing, whatever an earlier backend with the same process id
-/// carried. Statements are prepared automatically (they survive on their connection, since it is not reset). Nothing
-/// else shares this pool: backups, migrations' lock and tests open connections of their own.
+/// The connections EF uses on PostgreSQL: a data source of their own. Nothing lives in a session between transactions,
+/// so the pool does not reset sessions on return (<c>No Reset On Close</c>, a round trip saved). On a direct connection
+/// statements used twice are prepared on their connection, unless the connection string says otherwise; behind a
+/// transaction pooler (<see cref="PostgreSqlPoolerMode.Transaction"/>) nothing is prepared on the server, since the
+/// next transaction may run on a server connection that never saw the statement. Nothing else shares this pool:
+/// backups, the migrations' lock and tests open connections of their own.
 /// </summary>
-internal sealed class PostgreSqlSessions : IDisposable
+internal sealed class PostgreSqlConnections : IDisposable
 {
-    private static readonly PostgreSqlSession Unset = new("", "", "");
-    private readonly ConcurrentDictionary<int, PostgreSqlSession> _carried = new();
-
-    public PostgreSqlSessions(string connectionString)
+    public PostgreSqlConnections(string connectionString, PostgreSqlPoolerMode poolerMode)
     {
         var builder = new NpgsqlDataSourceBuilder(connectionString);
         builder.ConnectionStringBuilder.NoResetOnClose = true;
-        // The same few statements run on every request; planning each anew costs more than running it (a redemption's
-        // look-up plans in ~0.7 ms and runs in ~0.05 ms). Statements used twice are prepared on their connection, unless
-        // the connection string says otherwise.
-        var given = new System.Data.Common.DbConnectionStringBuilder { ConnectionString = connectionString };
-        if (!given.ContainsKey("Max Auto Prepare") && !given.ContainsKey("MaxAutoPrepare"))
+        if (poolerMode == PostgreSqlPoolerMode.Transaction)
         {
+            builder.ConnectionStringBuilder.MaxAutoPrepare = 0;
+        }
+        else if (!Names(connectionString, "Max Auto Prepare", "MaxAutoPrepare"))
+        {
+            // The same few statements run on every request; planning each anew costs more than running it (a
+            // redemption's look-up plans in ~0.7 ms and runs in ~0.05 ms).
             builder.ConnectionStringBuilder.MaxAutoPrepare = 64;
             builder.ConnectionStringBuilder.AutoPrepareMinUsages = 2;
         }
-        builder.UsePhysicalConnectionInitializer(
-            connection => _carried[connection.ProcessID] = Unset,
-            connection =>
-            {
-                _carried[connection.ProcessID] = Unset;
-                return Task.CompletedTask;
-            });
         DataSource = builder.Build();
     }
 
     public NpgsqlDataSource DataSource { get; }
 
-    public bool Carries(NpgsqlConnection connection, PostgreSqlSession wanted) =>
-        _carried.TryGetValue(connection.ProcessID, out var carried) && carried == wanted;
-
-    public void Record(NpgsqlConnection connection, PostgreSqlSession session) => _carried[connection.ProcessID] = session;
+    private static bool Names(string connectionString, params string[] keys)
+    {
+        var given = new DbConnectionStringBuilder { ConnectionString = connectionString };
+        return keys.Any(given.ContainsKey);
+    }
 
     /// <summary>Closes the idle connections (after a restore replaced the tables they saw).</summary>
     public void Clear() => DataSource.Clear();
