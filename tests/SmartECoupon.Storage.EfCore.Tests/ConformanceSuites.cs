@@ -39,3 +39,14 @@ public sealed class PostgreSqlPortabilityVolumeTests(PostgreSqlHarness harness) 
 
 public sealed class SqliteSessionTests(SqliteHarness harness) : SessionConformance(harness), IClassFixture<SqliteHarness>;
 public sealed class PostgreSqlSessionTests(PostgreSqlHarness harness) : SessionConformance(harness), IClassFixture<PostgreSqlHarness>;
+
+// The same contract through PgBouncer in transaction pooling mode: tenancy, isolation, races, redemption, coupons (bulk
+// codes through COPY), sessions and portability, each transaction on whichever server connection the pooler gives.
+public sealed class PgBouncerTenancyTests(PgBouncerHarness harness) : TenancyConformance(harness), IClassFixture<PgBouncerHarness>;
+public sealed class PgBouncerCouponTests(PgBouncerHarness harness) : CouponConformance(harness), IClassFixture<PgBouncerHarness>;
+public sealed class PgBouncerRedemptionTests(PgBouncerHarness harness) : RedemptionConformance(harness), IClassFixture<PgBouncerHarness>;
+public sealed class PgBouncerRaceTests(PgBouncerHarness harness) : RaceConformance(harness), IClassFixture<PgBouncerHarness>;
+public sealed class PgBouncerIsolationTests(PgBouncerHarness harness) : IsolationConformance(harness), IClassFixture<PgBouncerHarness>;
+public sealed class PgBouncerSessionTests(PgBouncerHarness harness) : SessionConformance(harness), IClassFixture<PgBouncerHarness>;
+public sealed class PgBouncerPortabilityTests(PgBouncerHarness harness) : PortabilityConformance(harness), IClassFixture<PgBouncerHarness>;
+public sealed class PgBouncerRetentionTests(PgBouncerHarness harness) : RetentionConformance(harness), IClassFixture<PgBouncerHarness>;

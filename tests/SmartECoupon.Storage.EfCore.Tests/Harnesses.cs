@@ -66,8 +66,14 @@ public abstract class EfHarness : IStorageHarness, IAsyncLifetime
         {
             o.Provider = Provider;
             o.ConnectionString = connectionString;
+            ConfigureStorage(o);
         });
         return services.BuildServiceProvider(new ServiceProviderOptions { ValidateOnBuild = true, ValidateScopes = true });
+    }
+
+    /// <summary>Adjusts the storage options a harness's services use.</summary>
+    protected virtual void ConfigureStorage(EfCoreStorageOptions options)
+    {
     }
 
     public virtual async Task DisposeAsync()
@@ -188,7 +194,7 @@ public sealed class SqliteHarness : EfHarness
 /// create databases and roles, not a superuser). Without it the tests are skipped with a message, except under
 /// <c>CI=true</c>, where a missing PostgreSQL fails the run.
 /// </summary>
-public sealed class PostgreSqlHarness : EfHarness
+public class PostgreSqlHarness : EfHarness
 {
     public const string Variable = "SMARTECOUPON_TEST_POSTGRES";
 
@@ -223,8 +229,11 @@ public sealed class PostgreSqlHarness : EfHarness
             await command.ExecuteNonQueryAsync();
         }
         ConnectionString = new NpgsqlConnectionStringBuilder(_adminConnectionString) { Database = _database, MaxPoolSize = 40 }.ToString();
-        return ConnectionString;
+        return ServiceConnectionString(ConnectionString);
     }
+
+    /// <summary>The connection string the services use: the database's own, unless a subclass routes them elsewhere.</summary>
+    protected virtual string ServiceConnectionString(string database) => database;
 
     public override async Task<long> CountAsync(StoredRows rows, string tenantId, string? couponId = null)
     {
@@ -328,4 +337,33 @@ public sealed class PostgreSqlHarness : EfHarness
             }
         }
     }
+}
+
+/// <summary>
+/// The PostgreSQL harness with the services behind PgBouncer in transaction pooling mode (named by
+/// <c>SMARTECOUPON_TEST_PGBOUNCER</c>, which ./test.sh sets after starting one with eng/pgbouncer.sh), migrations
+/// included: each transaction may run on another server connection, as in production behind a pooler. The database is
+/// created and counted on the server directly.
+/// </summary>
+public sealed class PgBouncerHarness : PostgreSqlHarness
+{
+    public const string PoolerVariable = "SMARTECOUPON_TEST_PGBOUNCER";
+
+    public override string Name => "PostgreSQL behind PgBouncer";
+
+    protected override Exception SkipOrFail() =>
+        string.Equals(Environment.GetEnvironmentVariable("CI"), "true", StringComparison.OrdinalIgnoreCase)
+            ? new InvalidOperationException($"CI=true but {Variable} or {PoolerVariable} is not set: the PgBouncer suite must run in CI.")
+            : new SkipException($"PgBouncer tests skipped: set {PoolerVariable} to a connection string through PgBouncer in transaction mode (./test.sh starts one).");
+
+    protected override Task<string?> CreateDatabaseAsync() =>
+        Environment.GetEnvironmentVariable(PoolerVariable) is { Length: > 0 } ? base.CreateDatabaseAsync() : Task.FromResult<string?>(null);
+
+    protected override string ServiceConnectionString(string database)
+    {
+        var pooler = new NpgsqlConnectionStringBuilder(Environment.GetEnvironmentVariable(PoolerVariable));
+        return new NpgsqlConnectionStringBuilder(database) { Host = pooler.Host, Port = pooler.Port }.ToString();
+    }
+
+    protected override void ConfigureStorage(EfCoreStorageOptions options) => options.PoolerMode = PostgreSqlPoolerMode.Transaction;
 }

@@ -188,7 +188,6 @@ public sealed class PostgreSqlSecurityTests(PostgreSqlHarness harness) : Conform
         Assert.Equal(first, last);
     }
 
-    private sealed record SessionRow(int Pid, string User, string Tenant, long Coupons);
 
     [SkippableFact]
     public async Task Connections_opened_outside_the_stores_never_receive_a_store_session()
@@ -218,6 +217,46 @@ public sealed class PostgreSqlSecurityTests(PostgreSqlHarness harness) : Conform
         await reader.ReadAsync();
         Assert.NotEqual(tenantPid, reader.GetInt32(0));
         Assert.Equal(("smartecoupon_owner", ""), (reader.GetString(1), reader.GetString(2)));
+    }
+
+    [SkippableFact]
+    public async Task Nothing_of_a_session_outlives_its_transaction_on_the_stores_own_connection()
+    {
+        _ = Harness.Services;
+        var a = await NewTenantAsync();
+        await PublishedCouponAsync(a);
+        var single = new NpgsqlConnectionStringBuilder(harness.ConnectionString) { MaxPoolSize = 1 }.ToString();
+        await using var services = harness.BuildServices(single);
+        var factory = services.GetRequiredService<SmartECouponDbContextFactory>();
+        int tenantPid;
+        using (services.GetRequiredService<ITenantContext>().BeginScope(a.Id))
+        {
+            // A read outside any transaction, then a write transaction (SaveChanges and a statement after it), committed.
+            var db = factory.ForTenant();
+            await using (db)
+            {
+                tenantPid = (await db.Database.SqlQueryRaw<int>("SELECT pg_backend_pid() AS \"Value\"").ToListAsync()).Single();
+                Assert.Equal(1, await db.Coupons.CountAsync());
+                await using var transaction = await db.Database.BeginTransactionAsync();
+                db.Stores.Add(new Rows.StoreRow { TenantId = a.Id, Id = "sto_session_test", Name = "本店", CreatedAt = DateTimeOffset.UtcNow });
+                await db.SaveChangesAsync();
+                Assert.Equal(1, await db.Stores.CountAsync(s => s.Id == "sto_session_test"));
+                await transaction.CommitAsync();
+            }
+        }
+
+        // The very same physical connection, taken from the stores' own pool by a statement the stores did not make: the
+        // login's role, no tenant, no scope, and the policies admit no row.
+        await using var connection = await services.GetRequiredService<Tenancy.PostgreSqlConnections>().DataSource.OpenConnectionAsync();
+        await using var command = connection.CreateCommand();
+        command.CommandText = """
+            SELECT pg_backend_pid(), current_user::text, coalesce(current_setting('smartecoupon.tenant_id', true), ''),
+                   coalesce(current_setting('smartecoupon.scope', true), ''), (SELECT count(*) FROM coupons), (SELECT count(*) FROM stores)
+            """;
+        await using var reader = await command.ExecuteReaderAsync();
+        await reader.ReadAsync();
+        Assert.Equal((tenantPid, "smartecoupon_owner", "", "", 0L, 0L),
+            (reader.GetInt32(0), reader.GetString(1), reader.GetString(2), reader.GetString(3), reader.GetInt64(4), reader.GetInt64(5)));
     }
 
     [SkippableFact]
@@ -300,3 +339,6 @@ public sealed class PostgreSqlMigrationTests(PostgreSqlHarness harness) : Migrat
 {
     protected override PostgreSqlHarness PristineHarness() => new() { MigrateOnStart = false };
 }
+
+/// <summary>What a raw statement tells of its session.</summary>
+internal sealed record SessionRow(int Pid, string User, string Tenant, long Coupons);

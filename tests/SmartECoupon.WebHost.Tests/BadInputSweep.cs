@@ -134,3 +134,6 @@ public abstract class BadInputSweep(HostFactory factory) : HostContract(factory)
 public sealed class SqliteBadInputSweep(SqliteHostFactory factory) : BadInputSweep(factory), IClassFixture<SqliteHostFactory>;
 
 public sealed class PostgreSqlBadInputSweep(PostgreSqlHostFactory factory) : BadInputSweep(factory), IClassFixture<PostgreSqlHostFactory>;
+
+// The same contract behind PgBouncer in transaction pooling mode.
+public sealed class PgBouncerBadInputSweep(PgBouncerHostFactory factory) : BadInputSweep(factory), IClassFixture<PgBouncerHostFactory>;

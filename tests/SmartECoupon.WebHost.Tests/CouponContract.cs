@@ -221,3 +221,6 @@ public abstract class CouponContract(HostFactory factory) : HostContract(factory
 public sealed class SqliteCouponContract(SqliteHostFactory factory) : CouponContract(factory), IClassFixture<SqliteHostFactory>;
 
 public sealed class PostgreSqlCouponContract(PostgreSqlHostFactory factory) : CouponContract(factory), IClassFixture<PostgreSqlHostFactory>;
+
+// The same contract behind PgBouncer in transaction pooling mode.
+public sealed class PgBouncerCouponContract(PgBouncerHostFactory factory) : CouponContract(factory), IClassFixture<PgBouncerHostFactory>;

@@ -96,7 +96,7 @@ public sealed class SqliteHostFactory : HostFactory
     };
 }
 
-public sealed class PostgreSqlHostFactory : HostFactory
+public class PostgreSqlHostFactory : HostFactory
 {
     private const string Variable = "SMARTECOUPON_TEST_POSTGRES";
     private readonly string _database = "sechost_" + Guid.NewGuid().ToString("N")[..16];
@@ -133,10 +133,42 @@ public sealed class PostgreSqlHostFactory : HostFactory
             command.ExecuteNonQuery();
             _connectionString = new NpgsqlConnectionStringBuilder(admin) { Database = _database, MaxPoolSize = 60 }.ToString();
         }
-        return new Dictionary<string, string?>
+        return new Dictionary<string, string?>(PoolerSettings(_connectionString))
         {
             ["SmartECoupon:Storage:Provider"] = "PostgreSql",
-            ["ConnectionStrings:SmartECoupon"] = _connectionString,
         };
+    }
+
+    /// <summary>How the host reaches its database: directly, unless a subclass puts a pooler in between.</summary>
+    protected virtual IEnumerable<KeyValuePair<string, string?>> PoolerSettings(string database) =>
+        [new("ConnectionStrings:SmartECoupon", database)];
+}
+
+/// <summary>
+/// The PostgreSQL host behind PgBouncer in transaction pooling mode (<c>SMARTECOUPON_TEST_PGBOUNCER</c>, which
+/// ./test.sh sets), configured as an operator would: <c>SmartECoupon:Storage:PoolerMode=Transaction</c>.
+/// </summary>
+public sealed class PgBouncerHostFactory : PostgreSqlHostFactory
+{
+    private const string PoolerVariable = "SMARTECOUPON_TEST_PGBOUNCER";
+
+    public override string ProviderName => "PostgreSQL behind PgBouncer";
+
+    protected override IEnumerable<KeyValuePair<string, string?>> PoolerSettings(string database)
+    {
+        if (Environment.GetEnvironmentVariable(PoolerVariable) is not { Length: > 0 } configured)
+        {
+            if (string.Equals(Environment.GetEnvironmentVariable("CI"), "true", StringComparison.OrdinalIgnoreCase))
+            {
+                throw new InvalidOperationException($"CI=true but {PoolerVariable} is not set: the PgBouncer host tests must run in CI.");
+            }
+            throw new SkipException($"PgBouncer host tests skipped: set {PoolerVariable} (./test.sh does).");
+        }
+        var pooler = new NpgsqlConnectionStringBuilder(configured);
+        return
+        [
+            new("ConnectionStrings:SmartECoupon", new NpgsqlConnectionStringBuilder(database) { Host = pooler.Host, Port = pooler.Port }.ToString()),
+            new("SmartECoupon:Storage:PoolerMode", "Transaction"),
+        ];
     }
 }

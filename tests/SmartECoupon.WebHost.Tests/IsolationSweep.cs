@@ -125,3 +125,6 @@ public abstract class IsolationSweep(HostFactory factory) : HostContract(factory
 public sealed class SqliteIsolationSweep(SqliteHostFactory factory) : IsolationSweep(factory), IClassFixture<SqliteHostFactory>;
 
 public sealed class PostgreSqlIsolationSweep(PostgreSqlHostFactory factory) : IsolationSweep(factory), IClassFixture<PostgreSqlHostFactory>;
+
+// The same contract behind PgBouncer in transaction pooling mode.
+public sealed class PgBouncerIsolationSweep(PgBouncerHostFactory factory) : IsolationSweep(factory), IClassFixture<PgBouncerHostFactory>;

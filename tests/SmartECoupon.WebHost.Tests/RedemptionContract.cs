@@ -185,3 +185,6 @@ public abstract class RedemptionContract(HostFactory factory) : HostContract(fac
 public sealed class SqliteRedemptionContract(SqliteHostFactory factory) : RedemptionContract(factory), IClassFixture<SqliteHostFactory>;
 
 public sealed class PostgreSqlRedemptionContract(PostgreSqlHostFactory factory) : RedemptionContract(factory), IClassFixture<PostgreSqlHostFactory>;
+
+// The same contract behind PgBouncer in transaction pooling mode.
+public sealed class PgBouncerRedemptionContract(PgBouncerHostFactory factory) : RedemptionContract(factory), IClassFixture<PgBouncerHostFactory>;

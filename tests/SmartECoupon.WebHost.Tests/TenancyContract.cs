@@ -223,3 +223,6 @@ public sealed class PostgreSqlConcurrencyContract(PostgreSqlHostFactory factory)
 public sealed class SqliteTenancyContract(SqliteHostFactory factory) : TenancyContract(factory), IClassFixture<SqliteHostFactory>;
 
 public sealed class PostgreSqlTenancyContract(PostgreSqlHostFactory factory) : TenancyContract(factory), IClassFixture<PostgreSqlHostFactory>;
+
+// The same contract behind PgBouncer in transaction pooling mode.
+public sealed class PgBouncerTenancyContract(PgBouncerHostFactory factory) : TenancyContract(factory), IClassFixture<PgBouncerHostFactory>;
