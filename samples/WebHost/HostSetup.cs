@@ -42,6 +42,8 @@ internal static class HostSetup
                     ?? (storage.Provider == StorageProvider.Sqlite
                         ? $"Data Source={Path.Combine(builder.Environment.ContentRootPath, "App_Data", "smartecoupon.db")}"
                         : null);
+                // PostgreSQL: where this instance listens for the others' tenancy changes (required behind a transaction pooler).
+                storage.ListenConnectionString = builder.Configuration.GetConnectionString("SmartECouponListen") ?? storage.ListenConnectionString;
             });
         builder.Services.PostConfigure<SmartECouponOptions>(options =>
         {

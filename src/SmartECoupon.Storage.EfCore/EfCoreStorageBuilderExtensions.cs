@@ -82,6 +82,20 @@ public static class EfCoreStorageBuilderExtensions
             return new SmartECouponDbContextFactory(create, sp.GetRequiredService<ITenantContext>(), provider, sp.GetRequiredService<SqliteWriteGate>(), storage.RequestRole);
         });
         services.AddSingleton<CrossTenantAccess>();
+        // On PostgreSQL the caches' changes travel between instances, unless the application plugged in a feed of its own.
+        if (services.LastOrDefault(d => d.ServiceType == typeof(ITenancyChangeFeed)) is not { } feed || feed.ImplementationType == typeof(InProcessTenancyChangeFeed))
+        {
+            services.Replace(ServiceDescriptor.Singleton<ITenancyChangeFeed>(sp =>
+            {
+                var storage = sp.GetRequiredService<IOptions<EfCoreStorageOptions>>().Value;
+                return storage.Provider == StorageProvider.PostgreSql
+                    ? new PostgreSqlTenancyChangeFeed(
+                        storage.ListenConnectionString is { Length: > 0 } listen ? listen : storage.EffectiveConnectionString,
+                        sp.GetRequiredService<PostgreSqlConnections>().DataSource,
+                        sp.GetService<ILogger<PostgreSqlTenancyChangeFeed>>() ?? NullLogger<PostgreSqlTenancyChangeFeed>.Instance)
+                    : new InProcessTenancyChangeFeed();
+            }));
+        }
         services.AddSingleton(sp => new SmartECouponStorage(
             sp.GetRequiredService<SmartECouponDbContextFactory>(),
             sp.GetRequiredService<IOptions<EfCoreStorageOptions>>(),
@@ -132,6 +146,10 @@ internal sealed class EfCoreStorageOptionsValidator : IValidateOptions<EfCoreSto
         if (options.Provider == StorageProvider.PostgreSql && string.IsNullOrWhiteSpace(options.ConnectionString))
         {
             failures.Add("Storage:ConnectionString is required for PostgreSQL (ConnectionStrings:SmartECoupon).");
+        }
+        if (options.Provider == StorageProvider.PostgreSql && options.PoolerMode == PostgreSqlPoolerMode.Transaction && string.IsNullOrWhiteSpace(options.ListenConnectionString))
+        {
+            failures.Add("Storage:ListenConnectionString is required with PoolerMode=Transaction (ConnectionStrings:SmartECouponListen): LISTEN holds a session, which a transaction pooler does not keep; give a direct connection to PostgreSQL.");
         }
         if (string.IsNullOrWhiteSpace(options.RequestRole) || options.RequestRole.Length > 63)
         {

@@ -32,6 +32,14 @@ public sealed class EfCoreStorageOptions
     public PostgreSqlPoolerMode PoolerMode { get; set; } = PostgreSqlPoolerMode.None;
 
     /// <summary>
+    /// PostgreSQL: the connection on which each instance listens (<c>LISTEN</c>) for the tenancy changes of the others, so
+    /// that a revoked key or a cancelled tenant is refused everywhere within a second. Default: <see cref="ConnectionString"/>.
+    /// Behind a pooler in transaction mode it is required and must be direct: <c>LISTEN</c> holds a session. Bound from
+    /// <c>ConnectionStrings__SmartECouponListen</c> by the sample host.
+    /// </summary>
+    public string? ListenConnectionString { get; set; }
+
+    /// <summary>
     /// SQLite: the <c>synchronous</c> pragma. <c>FULL</c> (default) keeps every acknowledged redemption through a power
     /// loss; <c>NORMAL</c> is about three times faster in WAL mode but may lose the last commits on an operating-system
     /// crash.

@@ -20,6 +20,12 @@ internal sealed class BenchDatabase : IAsyncDisposable
 
     public ServiceProvider Services { get; }
 
+    /// <summary>
+    /// PostgreSQL, when <c>SMARTECOUPON_BENCH_PGBOUNCER</c> names a PgBouncer in transaction mode in front of the same
+    /// server (.ci/run starts one): the library's services on this database through it.
+    /// </summary>
+    public ServiceProvider? PoolerServices { get; private init; }
+
     public string Folder { get; }
 
     public string ConnectionString { get; }
@@ -50,6 +56,21 @@ internal sealed class BenchDatabase : IAsyncDisposable
             }
             connectionString = new NpgsqlConnectionStringBuilder(postgres) { Database = name }.ToString();
         }
+        var built = Build(provider, connectionString, folder, PostgreSqlPoolerMode.None);
+        await built.GetRequiredService<SmartECouponStorage>().MigrateAsync();
+        var pooler = provider == StorageProvider.PostgreSql && Environment.GetEnvironmentVariable("SMARTECOUPON_BENCH_PGBOUNCER") is { Length: > 0 } bouncer
+            ? new NpgsqlConnectionStringBuilder(bouncer)
+            : null;
+        return new BenchDatabase(built, folder, connectionString, provider == StorageProvider.PostgreSql ? postgres : null, name)
+        {
+            PoolerServices = pooler is null
+                ? null
+                : Build(provider, new NpgsqlConnectionStringBuilder(connectionString) { Host = pooler.Host, Port = pooler.Port }.ToString(), folder, PostgreSqlPoolerMode.Transaction, connectionString),
+        };
+    }
+
+    private static ServiceProvider Build(StorageProvider provider, string connectionString, string folder, PostgreSqlPoolerMode poolerMode, string? listenConnectionString = null)
+    {
         var services = new ServiceCollection();
         if (SqlTrace is not null)
         {
@@ -59,15 +80,19 @@ internal sealed class BenchDatabase : IAsyncDisposable
         {
             o.Provider = provider;
             o.ConnectionString = connectionString;
+            o.PoolerMode = poolerMode;
+            o.ListenConnectionString = listenConnectionString;
         });
-        var built = services.BuildServiceProvider();
-        await built.GetRequiredService<SmartECouponStorage>().MigrateAsync();
-        return new BenchDatabase(built, folder, connectionString, provider == StorageProvider.PostgreSql ? postgres : null, name);
+        return services.BuildServiceProvider();
     }
 
     public async ValueTask DisposeAsync()
     {
         await Services.DisposeAsync();
+        if (PoolerServices is not null)
+        {
+            await PoolerServices.DisposeAsync();
+        }
         Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
         Directory.Delete(Folder, recursive: true);
         if (_adminConnection is not null)

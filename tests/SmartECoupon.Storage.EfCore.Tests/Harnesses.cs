@@ -51,6 +51,29 @@ public abstract class EfHarness : IStorageHarness, IAsyncLifetime
         if (MigrateOnStart)
         {
             await _services.GetRequiredService<SmartECouponStorage>().MigrateAsync();
+            await ListeningAsync(_services);
+        }
+    }
+
+    /// <summary>
+    /// PostgreSQL: waits until the instance listens for other instances' changes. Its listener drops every cache when it
+    /// connects, which must not happen in the middle of a test that checks what a cache remembers.
+    /// </summary>
+    public static async Task ListeningAsync(IServiceProvider services)
+    {
+        if (services.GetRequiredService<SmartECoupon.Tenancy.ITenancyChangeFeed>() is not Tenancy.PostgreSqlTenancyChangeFeed feed)
+        {
+            return;
+        }
+        using var started = feed.Subscribe(_ => { });
+        var watch = System.Diagnostics.Stopwatch.StartNew();
+        while (!feed.IsListening)
+        {
+            if (watch.Elapsed > TimeSpan.FromSeconds(10))
+            {
+                throw new TimeoutException("The tenancy-change listener did not connect within 10 seconds.");
+            }
+            await Task.Delay(10);
         }
     }
 
@@ -365,5 +388,9 @@ public sealed class PgBouncerHarness : PostgreSqlHarness
         return new NpgsqlConnectionStringBuilder(database) { Host = pooler.Host, Port = pooler.Port }.ToString();
     }
 
-    protected override void ConfigureStorage(EfCoreStorageOptions options) => options.PoolerMode = PostgreSqlPoolerMode.Transaction;
+    protected override void ConfigureStorage(EfCoreStorageOptions options)
+    {
+        options.PoolerMode = PostgreSqlPoolerMode.Transaction;
+        options.ListenConnectionString = ConnectionString;
+    }
 }

@@ -169,6 +169,7 @@ public sealed class PgBouncerHostFactory : PostgreSqlHostFactory
         [
             new("ConnectionStrings:SmartECoupon", new NpgsqlConnectionStringBuilder(database) { Host = pooler.Host, Port = pooler.Port }.ToString()),
             new("SmartECoupon:Storage:PoolerMode", "Transaction"),
+            new("ConnectionStrings:SmartECouponListen", database),
         ];
     }
 }

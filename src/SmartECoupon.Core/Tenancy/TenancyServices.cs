@@ -302,7 +302,8 @@ public sealed record Authentication(AuthenticatedPrincipal Principal, Tenant? Te
 /// <see cref="ApiKeyOptions.CacheDuration"/> (10 seconds by default), so that a busy counter does not pay two look-ups
 /// before every redemption; the presented key is still compared in constant time with the remembered hash every time.
 /// The caches forget at once whatever a change made through the library touches (rotation, removal, cancellation,
-/// purge, restore: see <see cref="ITenancyChangeFeed"/>); a change made elsewhere is seen within the cache duration.
+/// purge, restore: see <see cref="ITenancyChangeFeed"/>), and another instance forgets it when the feed brings it (the EF
+/// Core adapter's feed on PostgreSQL: milliseconds); a change the feed does not carry is seen within the cache duration.
 /// Set the duration to zero to look every key up every time.
 /// </remarks>
 public sealed class ApiKeyAuthenticator(

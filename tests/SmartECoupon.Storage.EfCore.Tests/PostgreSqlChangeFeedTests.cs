@@ -1,0 +1,101 @@
+using System.Diagnostics;
+using Microsoft.Extensions.DependencyInjection;
+using Npgsql;
+using SmartECoupon.Auditing;
+using SmartECoupon.Storage.EfCore.Tenancy;
+using SmartECoupon.Storage.Specification;
+using SmartECoupon.Tenancy;
+
+namespace SmartECoupon.Storage.EfCore.Tests;
+
+/// <summary>
+/// Two instances on one PostgreSQL database (two service providers, each with its caches and its listener): a change
+/// made through one is refused by the other within a second, and a listener that lost its connection drops every cache
+/// when it is back. The harness's clock does not move, so no cache expires on its own: only the feed can explain a refusal.
+/// </summary>
+public sealed class PostgreSqlChangeFeedTests(PostgreSqlHarness harness) : ConformanceTest(harness), IClassFixture<PostgreSqlHarness>
+{
+    private static readonly TimeSpan Promise = TimeSpan.FromSeconds(1);
+
+    private static Task ListeningAsync(IServiceProvider instance) => EfHarness.ListeningAsync(instance);
+
+    /// <summary>How long until <paramref name="refused"/> holds on the other instance; fails past <paramref name="limit"/>.</summary>
+    private static async Task<TimeSpan> UntilAsync(Func<Task<bool>> refused, TimeSpan limit)
+    {
+        var watch = Stopwatch.StartNew();
+        while (!await refused())
+        {
+            Assert.True(watch.Elapsed < limit, $"not seen on the other instance after {watch.Elapsed.TotalMilliseconds:F0} ms");
+            await Task.Delay(5);
+        }
+        return watch.Elapsed;
+    }
+
+    [SkippableFact]
+    public async Task A_rotated_key_a_removed_member_and_a_cancelled_tenant_are_refused_on_the_other_instance_within_a_second()
+    {
+        var tenant = await NewTenantAsync();
+        Member staff;
+        string staffKey;
+        using (In(tenant))
+        {
+            var created = (await Get<MemberService>().CreateAsync("staff", MemberRole.Staff, tenant.Admin)).Value!;
+            (staff, staffKey) = (created.Person, created.ApiKey);
+        }
+        await using var other = harness.BuildServices(harness.ConnectionString!);
+        var elsewhere = other.GetRequiredService<TenantSessionResolver>();
+        // Remembered on the other instance once its listener is up (connecting drops every cache).
+        await ListeningAsync(other);
+        Assert.NotNull(await elsewhere.ResolveAsync(TenantCredential.ApiKey(tenant.AdminKey)));
+        Assert.NotNull(await elsewhere.ResolveAsync(TenantCredential.ApiKey(staffKey)));
+
+        string rotated;
+        using (In(tenant))
+        {
+            rotated = (await Get<MemberService>().RotateKeyAsync(tenant.Admin.Id, tenant.Admin)).Value!;
+        }
+        var rotation = await UntilAsync(async () => await elsewhere.ResolveAsync(TenantCredential.ApiKey(tenant.AdminKey)) is null, Promise);
+        Assert.NotNull(await elsewhere.ResolveAsync(TenantCredential.ApiKey(rotated)));
+
+        using (In(tenant))
+        {
+            Assert.True((await Get<MemberService>().RemoveAsync(staff.Id, tenant.Admin)).Succeeded);
+        }
+        var removal = await UntilAsync(async () => await elsewhere.ResolveAsync(TenantCredential.ApiKey(staffKey)) is null, Promise);
+
+        Assert.True((await Get<TenantService>().CancelAsync(tenant.Id, null, Operator)).Succeeded);
+        var cancellation = await UntilAsync(async () => (await elsewhere.ResolveAsync(TenantCredential.ApiKey(rotated)))?.AcceptsWrites == false, Promise);
+
+        Report($"{Harness.Name}: across two instances, a rotated key refused after {rotation.TotalMilliseconds:F0} ms, a removed member's key after {removal.TotalMilliseconds:F0} ms, a cancelled tenant read-only after {cancellation.TotalMilliseconds:F0} ms (promise: 1 s)");
+    }
+
+    [SkippableFact]
+    public async Task A_listener_that_lost_its_connection_forgets_everything_when_it_is_back()
+    {
+        var tenant = await NewTenantAsync();
+        await using var other = harness.BuildServices(harness.ConnectionString!);
+        var elsewhere = other.GetRequiredService<TenantSessionResolver>();
+        await ListeningAsync(other);
+        Assert.NotNull(await elsewhere.ResolveAsync(TenantCredential.ApiKey(tenant.AdminKey)));
+
+        // The key replaced without a notification (as a change sent while the listener was away would be lost)...
+        var replacement = ApiKeys.Issue(tenant.Id);
+        using (In(tenant))
+        {
+            Assert.True(await Get<IMemberRepository>().ReplaceKeyAsync(tenant.Admin.Id, replacement.KeyId, replacement.Hash,
+                AuditEntry.Create(tenant.Id, tenant.Admin, AuditActions.MemberKeyRotated, AuditTargets.Member, tenant.Admin.Id, Harness.Time.GetUtcNow())));
+        }
+        Assert.NotNull(await elsewhere.ResolveAsync(TenantCredential.ApiKey(tenant.AdminKey)));
+
+        // ...and the listeners' connections cut: once back, nothing remembered is trusted.
+        await using (var owner = new NpgsqlConnection(harness.ConnectionString))
+        {
+            await owner.OpenAsync();
+            await using var kill = new NpgsqlCommand("SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity WHERE application_name = 'smartecoupon-listen' AND datname = current_database()", owner);
+            Assert.True((long)(await kill.ExecuteScalarAsync())! >= 1);
+        }
+        var back = await UntilAsync(async () => await elsewhere.ResolveAsync(TenantCredential.ApiKey(tenant.AdminKey)) is null, TimeSpan.FromSeconds(10));
+        Assert.NotNull(await elsewhere.ResolveAsync(TenantCredential.ApiKey(replacement.Key)));
+        Report($"{Harness.Name}: a listener cut off was back and had dropped its caches after {back.TotalMilliseconds:F0} ms");
+    }
+}
