@@ -44,6 +44,9 @@ internal static class HostSetup
                         : null);
                 // PostgreSQL: where this instance listens for the others' tenancy changes (required behind a transaction pooler).
                 storage.ListenConnectionString = builder.Configuration.GetConnectionString("SmartECouponListen") ?? storage.ListenConnectionString;
+                // PostgreSQL, least privilege: the owner's login only migrates and backs up; cross-tenant work logs in apart.
+                storage.OwnerConnectionString = builder.Configuration.GetConnectionString("SmartECouponOwner") ?? storage.OwnerConnectionString;
+                storage.PlatformConnectionString = builder.Configuration.GetConnectionString("SmartECouponPlatform") ?? storage.PlatformConnectionString;
             });
         builder.Services.PostConfigure<SmartECouponOptions>(options =>
         {

@@ -63,6 +63,11 @@ public static class EfCoreStorageBuilderExtensions
             var storage = sp.GetRequiredService<IOptions<EfCoreStorageOptions>>().Value;
             return new PostgreSqlConnections(storage.EffectiveConnectionString, storage.PoolerMode);
         });
+        services.AddKeyedSingleton(PostgreSqlConnections.PlatformKey, (sp, _) =>
+        {
+            var storage = sp.GetRequiredService<IOptions<EfCoreStorageOptions>>().Value;
+            return new PostgreSqlConnections(storage.SeparatePlatformConnectionString ?? storage.EffectiveConnectionString, storage.PoolerMode);
+        });
         services.AddPooledDbContextFactory<PostgreSqlSmartECouponDbContext>((sp, options) =>
         {
             var storage = sp.GetRequiredService<IOptions<EfCoreStorageOptions>>().Value;
@@ -79,7 +84,17 @@ public static class EfCoreStorageBuilderExtensions
             Func<SmartECouponDbContext> create = provider == StorageProvider.PostgreSql
                 ? () => sp.GetRequiredService<IDbContextFactory<PostgreSqlSmartECouponDbContext>>().CreateDbContext()
                 : () => sp.GetRequiredService<IDbContextFactory<SqliteSmartECouponDbContext>>().CreateDbContext();
-            return new SmartECouponDbContextFactory(create, sp.GetRequiredService<ITenantContext>(), provider, sp.GetRequiredService<SqliteWriteGate>(), storage.RequestRole);
+            Func<SmartECouponDbContext>? createPlatform = null;
+            if (provider == StorageProvider.PostgreSql && storage.SeparatePlatformConnectionString is not null)
+            {
+                var platform = new DbContextOptionsBuilder<PostgreSqlSmartECouponDbContext>()
+                    .UseNpgsql(sp.GetRequiredKeyedService<PostgreSqlConnections>(PostgreSqlConnections.PlatformKey).DataSource,
+                        npgsql => npgsql.CommandTimeout((int)storage.CommandTimeout.TotalSeconds))
+                    .AddInterceptors(PostgreSqlSessionInterceptor.Instance)
+                    .Options;
+                createPlatform = () => new PostgreSqlSmartECouponDbContext(platform);
+            }
+            return new SmartECouponDbContextFactory(create, sp.GetRequiredService<ITenantContext>(), provider, sp.GetRequiredService<SqliteWriteGate>(), storage.RequestRole, createPlatform);
         });
         services.AddSingleton<CrossTenantAccess>();
         // On PostgreSQL the caches' changes travel between instances, unless the application plugged in a feed of its own.

@@ -17,6 +17,25 @@ public sealed class EfCoreStorageOptions
     public string? ConnectionString { get; set; }
 
     /// <summary>
+    /// PostgreSQL, optional: the schema owner's connection, used only to migrate, prepare the roles and take or restore
+    /// backups. When it is given, <see cref="ConnectionString"/> is the login requests use, which must own nothing: at
+    /// start the owner grants it <see cref="RequestRole"/> and nothing more, so no SQL a request runs can become the owner
+    /// (<c>RESET ROLE</c> returns to that login) or the platform role. Bound from <c>ConnectionStrings__SmartECouponOwner</c>
+    /// by the sample host. Without it, <see cref="ConnectionString"/> is the owner and does everything (see docs/storage.md
+    /// for what that gives up).
+    /// </summary>
+    public string? OwnerConnectionString { get; set; }
+
+    /// <summary>
+    /// PostgreSQL, with <see cref="OwnerConnectionString"/>: the login cross-tenant work uses (API-key and coupon-page
+    /// look-ups of a tenant, job and outbox claims, the purge ledger, operators, notices): at start the owner grants it
+    /// the platform role <c>smartecoupon_platform</c>, which the request login never gets. Default: the owner's
+    /// connection, which then serves the instances too; give a login of its own to keep the owner's password on the
+    /// migration job alone. Bound from <c>ConnectionStrings__SmartECouponPlatform</c> by the sample host.
+    /// </summary>
+    public string? PlatformConnectionString { get; set; }
+
+    /// <summary>
     /// PostgreSQL: the role every data access runs as (set for each transaction). It owns no table and has no
     /// BYPASSRLS. Created at start when the login may create roles; otherwise provision it and grant it to the login.
     /// Default <c>smartecoupon_app</c>.
@@ -54,6 +73,17 @@ public sealed class EfCoreStorageOptions
 
     /// <summary>How long a command (or a wait for SQLite's write lock) may take. Default 30 seconds.</summary>
     public TimeSpan CommandTimeout { get; set; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>
+    /// The login cross-tenant work uses when the owner is kept apart (<see cref="PlatformConnectionString"/>, else the
+    /// owner's); null with one connection string, where the one login takes the platform role itself.
+    /// </summary>
+    internal string? SeparatePlatformConnectionString => OwnerConnectionString is { Length: > 0 } owner
+        ? PlatformConnectionString is { Length: > 0 } platform ? platform : owner
+        : null;
+
+    /// <summary>The owner's connection: <see cref="OwnerConnectionString"/> when given, else the one connection string.</summary>
+    internal string OwnerOrMainConnectionString => OwnerConnectionString is { Length: > 0 } owner ? owner : EffectiveConnectionString;
 
     /// <summary>The connection string actually used (the SQLite default filled in).</summary>
     public string EffectiveConnectionString => ConnectionString is { Length: > 0 } given

@@ -10,7 +10,11 @@ internal enum SessionScope
 {
     /// <summary>Only the current tenant's rows (the default for every request).</summary>
     Tenant,
-    /// <summary>Every tenant's rows: only <see cref="Tenancy.CrossTenantAccess"/> opens such a session.</summary>
+    /// <summary>
+    /// The platform role, which row-level security lets see every tenant's rows: <see cref="Tenancy.CrossTenantAccess"/>
+    /// (the only code that lifts EF's tenant filter) and the stores of platform tables (operators, notices, incidents,
+    /// outages, job leases), for which tenant tables stay invisible through the filter.
+    /// </summary>
     AllTenants,
     /// <summary>The schema owner's session, for migrations and set-up; never used for data access.</summary>
     Owner,

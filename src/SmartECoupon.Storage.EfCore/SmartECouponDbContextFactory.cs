@@ -13,10 +13,13 @@ internal sealed class SmartECouponDbContextFactory
     private readonly ITenantContext _tenantContext;
 
     private readonly string _requestRole;
+    private readonly Func<SmartECouponDbContext>? _createPlatform;
 
-    public SmartECouponDbContextFactory(Func<SmartECouponDbContext> create, ITenantContext tenantContext, StorageProvider provider, SqliteWriteGate writeGate, string requestRole)
+    public SmartECouponDbContextFactory(Func<SmartECouponDbContext> create, ITenantContext tenantContext, StorageProvider provider, SqliteWriteGate writeGate, string requestRole,
+        Func<SmartECouponDbContext>? createPlatform = null)
     {
         _create = create;
+        _createPlatform = createPlatform;
         _requestRole = requestRole;
         _tenantContext = tenantContext;
         Provider = provider;
@@ -32,10 +35,17 @@ internal sealed class SmartECouponDbContextFactory
     /// <summary>A context for the current tenant only.</summary>
     public SmartECouponDbContext ForTenant() => Create(SessionScope.Tenant);
 
-    /// <summary>A context that sees every tenant. Only <see cref="Tenancy.CrossTenantAccess"/> and the migrator call this.</summary>
+    /// <summary>
+    /// A context in the platform session, for platform tables (operators, notices, incidents, outages, job leases): the
+    /// request role may only read some of them, and writes none. Tenant tables stay invisible through EF's tenant filter.
+    /// </summary>
+    public SmartECouponDbContext ForPlatform() => Create(SessionScope.AllTenants);
+
+    /// <summary>A context in a given session. Only <see cref="Tenancy.CrossTenantAccess"/> (every tenant) and the migrator (the owner) call this.</summary>
     internal SmartECouponDbContext Create(SessionScope scope)
     {
-        var db = _create();
+        // The platform session logs in apart when the owner is kept apart: the request login cannot take the platform role.
+        var db = scope == SessionScope.AllTenants && _createPlatform is not null ? _createPlatform() : _create();
         db.TenantContext = _tenantContext;
         db.Scope = scope;
         db.RequestRole = _requestRole;

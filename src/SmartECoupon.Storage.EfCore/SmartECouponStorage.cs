@@ -55,13 +55,13 @@ public sealed partial class SmartECouponStorage
         {
             EnsureSqliteFolder(_options.EffectiveConnectionString);
         }
-        var db = _factory.Create(SessionScope.Owner);
+        var db = CreateOwnerContext();
         await using var dbScope = db.ConfigureAwait(false);
         db.Database.SetCommandTimeout(TimeSpan.FromMinutes(5));
         // Instances starting together must not both apply a migration. SQLite serialises through EF Core's own lock;
         // on PostgreSQL an advisory lock, held in a transaction of its own, covers the whole run.
         IAsyncDisposable migrationLock = _options.Provider == StorageProvider.PostgreSql
-            ? await PostgreSqlMigrationLock.AcquireAsync(_options.EffectiveConnectionString, cancellationToken).ConfigureAwait(false)
+            ? await PostgreSqlMigrationLock.AcquireAsync(_options.OwnerOrMainConnectionString, cancellationToken).ConfigureAwait(false)
             : PostgreSqlMigrationLock.None;
         await using var lockScope = migrationLock.ConfigureAwait(false);
         var pending = (await db.Database.GetPendingMigrationsAsync(cancellationToken).ConfigureAwait(false)).ToList();
@@ -81,7 +81,7 @@ public sealed partial class SmartECouponStorage
     /// <summary>The migrations the database has not applied yet.</summary>
     public async Task<IReadOnlyList<string>> GetPendingMigrationsAsync(CancellationToken cancellationToken = default)
     {
-        var db = _factory.Create(SessionScope.Owner);
+        var db = CreateOwnerContext();
         await using var dbScope = db.ConfigureAwait(false);
         return (await db.Database.GetPendingMigrationsAsync(cancellationToken).ConfigureAwait(false)).ToList();
     }
@@ -94,13 +94,29 @@ public sealed partial class SmartECouponStorage
         return await db.Database.CanConnectAsync(cancellationToken).ConfigureAwait(false);
     }
 
+    /// <summary>
+    /// The owner's context: on the owner's own connection when one is configured (not pooled: it migrates at start and
+    /// is gone), else the one connection string's.
+    /// </summary>
+    private SmartECouponDbContext CreateOwnerContext()
+    {
+        if (_options.Provider != StorageProvider.PostgreSql || _options.OwnerConnectionString is not { Length: > 0 } owner)
+        {
+            return _factory.Create(SessionScope.Owner);
+        }
+        var options = new DbContextOptionsBuilder<PostgreSqlSmartECouponDbContext>()
+            .UseNpgsql(owner, npgsql => npgsql.CommandTimeout((int)_options.CommandTimeout.TotalSeconds))
+            .Options;
+        return new PostgreSqlSmartECouponDbContext(options) { Scope = SessionScope.Owner, TenantContext = _factory.TenantContext };
+    }
+
     private async Task PrepareRequestRoleAsync(SmartECouponDbContext db, CancellationToken cancellationToken)
     {
         var connection = (NpgsqlConnection)db.Database.GetDbConnection();
         await db.Database.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
         try
         {
-            await PostgreSqlRequestRole.PrepareAsync(connection, _options.RequestRole, cancellationToken).ConfigureAwait(false);
+            await PostgreSqlRequestRole.PrepareAsync(connection, _options, cancellationToken).ConfigureAwait(false);
         }
         finally
         {

@@ -71,7 +71,7 @@ internal static class BackupBenchmark
             await command.ExecuteNonQueryAsync();
             return;
         }
-        await PostgreSqlToolAsync("pg_dump", connectionString, ["--format=custom", $"--file={file}", "--enable-row-security"]);
+        await PostgreSqlToolAsync("pg_dump", connectionString, ["--format=custom", $"--file={file}", "--enable-row-security", "--role=smartecoupon_platform"]);
     }
 
     private static async Task RawRestoreAsync(StorageProvider provider, string connectionString, string file)
@@ -102,8 +102,6 @@ internal static class BackupBenchmark
         start.ArgumentList.Add($"--username={connection.Username}");
         start.ArgumentList.Add($"--dbname={connection.Database}");
         start.Environment["PGPASSWORD"] = connection.Password ?? "";
-        // Row-level security binds the owner too; the cross-tenant scope lets the tool see every row.
-        start.Environment["PGOPTIONS"] = "-c smartecoupon.scope=all";
         using var process = Process.Start(start)!;
         var errors = await process.StandardError.ReadToEndAsync();
         await process.WaitForExitAsync();

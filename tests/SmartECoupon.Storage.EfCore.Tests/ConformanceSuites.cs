@@ -50,3 +50,14 @@ public sealed class PgBouncerIsolationTests(PgBouncerHarness harness) : Isolatio
 public sealed class PgBouncerSessionTests(PgBouncerHarness harness) : SessionConformance(harness), IClassFixture<PgBouncerHarness>;
 public sealed class PgBouncerPortabilityTests(PgBouncerHarness harness) : PortabilityConformance(harness), IClassFixture<PgBouncerHarness>;
 public sealed class PgBouncerRetentionTests(PgBouncerHarness harness) : RetentionConformance(harness), IClassFixture<PgBouncerHarness>;
+
+// The same contract with requests on a login that owns nothing and the owner's login kept for migrations and backups.
+public sealed class LeastPrivilegeTenancyTests(LeastPrivilegeHarness harness) : TenancyConformance(harness), IClassFixture<LeastPrivilegeHarness>;
+public sealed class LeastPrivilegeOperatorTests(LeastPrivilegeHarness harness) : OperatorConformance(harness), IClassFixture<LeastPrivilegeHarness>;
+public sealed class LeastPrivilegeCouponTests(LeastPrivilegeHarness harness) : CouponConformance(harness), IClassFixture<LeastPrivilegeHarness>;
+public sealed class LeastPrivilegeRedemptionTests(LeastPrivilegeHarness harness) : RedemptionConformance(harness), IClassFixture<LeastPrivilegeHarness>;
+public sealed class LeastPrivilegeIsolationTests(LeastPrivilegeHarness harness) : IsolationConformance(harness), IClassFixture<LeastPrivilegeHarness>;
+public sealed class LeastPrivilegeSessionTests(LeastPrivilegeHarness harness) : SessionConformance(harness), IClassFixture<LeastPrivilegeHarness>;
+public sealed class LeastPrivilegeRetentionTests(LeastPrivilegeHarness harness) : RetentionConformance(harness), IClassFixture<LeastPrivilegeHarness>;
+public sealed class LeastPrivilegeBackupTests(LeastPrivilegeHarness harness) : BackupConformance(harness), IClassFixture<LeastPrivilegeHarness>;
+public sealed class LeastPrivilegePortabilityTests(LeastPrivilegeHarness harness) : PortabilityConformance(harness), IClassFixture<LeastPrivilegeHarness>;

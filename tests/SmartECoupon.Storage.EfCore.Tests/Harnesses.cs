@@ -296,8 +296,8 @@ public class PostgreSqlHarness : EfHarness
     {
         await using var connection = new NpgsqlConnection(ConnectionString ?? throw SkipOrFail());
         await connection.OpenAsync();
-        // The policies bind the owner too: this session declares the cross-tenant scope, as only the reviewed code does.
-        await using (var scope = new NpgsqlCommand("SELECT set_config('smartecoupon.scope', 'all', false)", connection))
+        // The policies bind the owner too: this session takes the platform role, whose policy admits every tenant's rows.
+        await using (var scope = new NpgsqlCommand("SET ROLE smartecoupon_platform", connection))
         {
             await scope.ExecuteNonQueryAsync();
         }
@@ -392,5 +392,68 @@ public sealed class PgBouncerHarness : PostgreSqlHarness
     {
         options.PoolerMode = PostgreSqlPoolerMode.Transaction;
         options.ListenConnectionString = ConnectionString;
+    }
+}
+
+/// <summary>
+/// The PostgreSQL harness in least privilege: the services log in as a login of their own that owns nothing (created
+/// here, dropped afterwards), and the owner's connection (<see cref="EfCoreStorageOptions.OwnerConnectionString"/>) is
+/// used only to migrate, prepare the roles and take backups.
+/// </summary>
+public sealed class LeastPrivilegeHarness : PostgreSqlHarness
+{
+    public const string RequestPassword = "request";
+
+    public string RequestLogin { get; } = "secreq_" + Guid.NewGuid().ToString("N")[..16];
+
+    public string PlatformLogin { get; } = "secplat_" + Guid.NewGuid().ToString("N")[..16];
+
+    /// <summary>The platform login's connection string (cross-tenant work), a login of its own too.</summary>
+    public string? PlatformConnectionString { get; private set; }
+
+    /// <summary>The request login's connection string to the harness's database.</summary>
+    public string? RequestConnectionString { get; private set; }
+
+    public override string Name => "PostgreSQL, least privilege";
+
+    protected override string ServiceConnectionString(string database)
+    {
+        using (var owner = new NpgsqlConnection(database))
+        {
+            owner.Open();
+            using var create = new NpgsqlCommand($"""
+                CREATE ROLE {RequestLogin} LOGIN PASSWORD '{RequestPassword}' NOSUPERUSER NOCREATEDB NOCREATEROLE NOBYPASSRLS;
+                CREATE ROLE {PlatformLogin} LOGIN PASSWORD '{RequestPassword}' NOSUPERUSER NOCREATEDB NOCREATEROLE NOBYPASSRLS;
+                """, owner);
+            create.ExecuteNonQuery();
+        }
+        RequestConnectionString = new NpgsqlConnectionStringBuilder(database) { Username = RequestLogin, Password = RequestPassword }.ToString();
+        PlatformConnectionString = new NpgsqlConnectionStringBuilder(database) { Username = PlatformLogin, Password = RequestPassword }.ToString();
+        return RequestConnectionString;
+    }
+
+    protected override void ConfigureStorage(EfCoreStorageOptions options)
+    {
+        options.OwnerConnectionString = ConnectionString;
+        options.PlatformConnectionString = PlatformConnectionString;
+    }
+
+    public override async Task DisposeAsync()
+    {
+        await base.DisposeAsync();
+        if (Configured is { } admin && RequestConnectionString is not null)
+        {
+            await using var connection = new NpgsqlConnection(admin);
+            await connection.OpenAsync();
+            await using var drop = new NpgsqlCommand($"DROP ROLE IF EXISTS {RequestLogin}; DROP ROLE IF EXISTS {PlatformLogin}", connection);
+            try
+            {
+                await drop.ExecuteNonQueryAsync();
+            }
+            catch (PostgresException ex)
+            {
+                Console.Error.WriteLine($"The test login {RequestLogin} was not dropped: {ex.SqlState} {ex.MessageText}");
+            }
+        }
     }
 }

@@ -182,7 +182,7 @@ public sealed class PostgreSqlSecurityTests(PostgreSqlHarness harness) : Conform
         Assert.Equal(("smartecoupon_app", a.Id, 1L), (first.User, first.Tenant, first.Coupons));
         Assert.Equal(("smartecoupon_app", b.Id, 2L), (second.User, second.Tenant, second.Coupons));
         Assert.Equal(second, again);
-        Assert.Equal(("smartecoupon_app", ""), (everyone.User, everyone.Tenant));
+        Assert.Equal(("smartecoupon_platform", ""), (everyone.User, everyone.Tenant));
         Assert.True(everyone.Coupons >= 3);
         Assert.Equal(("smartecoupon_owner", ""), (owner.User, owner.Tenant));
         Assert.Equal(first, last);

@@ -224,3 +224,6 @@ public sealed class PostgreSqlCouponContract(PostgreSqlHostFactory factory) : Co
 
 // The same contract behind PgBouncer in transaction pooling mode.
 public sealed class PgBouncerCouponContract(PgBouncerHostFactory factory) : CouponContract(factory), IClassFixture<PgBouncerHostFactory>;
+
+// The same contract in least privilege: requests on a login that owns nothing, cross-tenant work on a platform login.
+public sealed class LeastPrivilegeCouponContract(LeastPrivilegeHostFactory factory) : CouponContract(factory), IClassFixture<LeastPrivilegeHostFactory>;

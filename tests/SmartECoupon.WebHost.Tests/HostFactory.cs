@@ -173,3 +173,58 @@ public sealed class PgBouncerHostFactory : PostgreSqlHostFactory
         ];
     }
 }
+
+/// <summary>
+/// The PostgreSQL host in least privilege, configured as an operator would: requests log in as a login that owns nothing
+/// (<c>ConnectionStrings:SmartECoupon</c>), cross-tenant work as a platform login
+/// (<c>ConnectionStrings:SmartECouponPlatform</c>), and the owner (<c>ConnectionStrings:SmartECouponOwner</c>) only migrates
+/// and backs up. The logins are created here and dropped with the database.
+/// </summary>
+public sealed class LeastPrivilegeHostFactory : PostgreSqlHostFactory
+{
+    private readonly string _suffix = Guid.NewGuid().ToString("N")[..16];
+
+    public override string ProviderName => "PostgreSQL, least privilege";
+
+    private string RequestLogin => "sechreq_" + _suffix;
+
+    private string PlatformLogin => "sechplat_" + _suffix;
+
+    protected override IEnumerable<KeyValuePair<string, string?>> PoolerSettings(string database)
+    {
+        using (var owner = new NpgsqlConnection(database))
+        {
+            owner.Open();
+            using var create = new NpgsqlCommand($"""
+                CREATE ROLE {RequestLogin} LOGIN PASSWORD 'request' NOSUPERUSER NOCREATEDB NOCREATEROLE NOBYPASSRLS;
+                CREATE ROLE {PlatformLogin} LOGIN PASSWORD 'platform' NOSUPERUSER NOCREATEDB NOCREATEROLE NOBYPASSRLS;
+                """, owner);
+            create.ExecuteNonQuery();
+        }
+        return
+        [
+            new("ConnectionStrings:SmartECoupon", new NpgsqlConnectionStringBuilder(database) { Username = RequestLogin, Password = "request" }.ToString()),
+            new("ConnectionStrings:SmartECouponPlatform", new NpgsqlConnectionStringBuilder(database) { Username = PlatformLogin, Password = "platform" }.ToString()),
+            new("ConnectionStrings:SmartECouponOwner", database),
+        ];
+    }
+
+    public override async ValueTask DisposeAsync()
+    {
+        await base.DisposeAsync();
+        if (Environment.GetEnvironmentVariable("SMARTECOUPON_TEST_POSTGRES") is { Length: > 0 } admin)
+        {
+            try
+            {
+                await using var connection = new NpgsqlConnection(admin);
+                await connection.OpenAsync();
+                await using var drop = new NpgsqlCommand($"DROP ROLE IF EXISTS {RequestLogin}; DROP ROLE IF EXISTS {PlatformLogin}", connection);
+                await drop.ExecuteNonQueryAsync();
+            }
+            catch (PostgresException)
+            {
+                // A throw-away cluster: a login left behind harms nothing.
+            }
+        }
+    }
+}

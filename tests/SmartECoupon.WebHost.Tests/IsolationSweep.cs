@@ -128,3 +128,6 @@ public sealed class PostgreSqlIsolationSweep(PostgreSqlHostFactory factory) : Is
 
 // The same contract behind PgBouncer in transaction pooling mode.
 public sealed class PgBouncerIsolationSweep(PgBouncerHostFactory factory) : IsolationSweep(factory), IClassFixture<PgBouncerHostFactory>;
+
+// The same contract in least privilege: requests on a login that owns nothing, cross-tenant work on a platform login.
+public sealed class LeastPrivilegeIsolationSweep(LeastPrivilegeHostFactory factory) : IsolationSweep(factory), IClassFixture<LeastPrivilegeHostFactory>;

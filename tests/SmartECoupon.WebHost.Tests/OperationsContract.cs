@@ -267,3 +267,6 @@ public abstract class OperationsContract(HostFactory factory) : HostContract(fac
 public sealed class SqliteOperationsContract(SqliteHostFactory factory) : OperationsContract(factory), IClassFixture<SqliteHostFactory>;
 
 public sealed class PostgreSqlOperationsContract(PostgreSqlHostFactory factory) : OperationsContract(factory), IClassFixture<PostgreSqlHostFactory>;
+
+// The same contract in least privilege: requests on a login that owns nothing, cross-tenant work on a platform login.
+public sealed class LeastPrivilegeOperationsContract(LeastPrivilegeHostFactory factory) : OperationsContract(factory), IClassFixture<LeastPrivilegeHostFactory>;

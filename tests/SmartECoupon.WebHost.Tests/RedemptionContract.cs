@@ -188,3 +188,6 @@ public sealed class PostgreSqlRedemptionContract(PostgreSqlHostFactory factory) 
 
 // The same contract behind PgBouncer in transaction pooling mode.
 public sealed class PgBouncerRedemptionContract(PgBouncerHostFactory factory) : RedemptionContract(factory), IClassFixture<PgBouncerHostFactory>;
+
+// The same contract in least privilege: requests on a login that owns nothing, cross-tenant work on a platform login.
+public sealed class LeastPrivilegeRedemptionContract(LeastPrivilegeHostFactory factory) : RedemptionContract(factory), IClassFixture<LeastPrivilegeHostFactory>;

@@ -226,3 +226,6 @@ public sealed class PostgreSqlTenancyContract(PostgreSqlHostFactory factory) : T
 
 // The same contract behind PgBouncer in transaction pooling mode.
 public sealed class PgBouncerTenancyContract(PgBouncerHostFactory factory) : TenancyContract(factory), IClassFixture<PgBouncerHostFactory>;
+
+// The same contract in least privilege: requests on a login that owns nothing, cross-tenant work on a platform login.
+public sealed class LeastPrivilegeTenancyContract(LeastPrivilegeHostFactory factory) : TenancyContract(factory), IClassFixture<LeastPrivilegeHostFactory>;

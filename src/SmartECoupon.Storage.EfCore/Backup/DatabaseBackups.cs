@@ -17,7 +17,7 @@ internal sealed class SqliteDatabaseBackup(IOptions<EfCoreStorageOptions> option
 {
     public string FileExtension => "sqlite";
 
-    private string LiveConnectionString => new SqliteConnectionStringBuilder(options.Value.EffectiveConnectionString) { Pooling = false }.ToString();
+    private string LiveConnectionString => new SqliteConnectionStringBuilder(options.Value.OwnerOrMainConnectionString) { Pooling = false }.ToString();
 
     public async Task<IReadOnlyDictionary<string, long>> BackupToAsync(string path, CancellationToken cancellationToken = default)
     {
@@ -107,17 +107,18 @@ internal sealed class PostgreSqlDatabaseBackup(IOptions<EfCoreStorageOptions> op
 
     public async Task<IReadOnlyDictionary<string, long>> BackupToAsync(string path, CancellationToken cancellationToken = default)
     {
-        var connection = new NpgsqlConnection(options.Value.EffectiveConnectionString);
+        var connection = new NpgsqlConnection(options.Value.OwnerOrMainConnectionString);
         await using (connection.ConfigureAwait(false))
         {
             await connection.OpenAsync(cancellationToken).ConfigureAwait(false);
             var transaction = await connection.BeginTransactionAsync(IsolationLevel.RepeatableRead, cancellationToken).ConfigureAwait(false);
             await using (transaction.ConfigureAwait(false))
             {
-                await ScalarAsync(connection, $"SELECT set_config('{PostgreSqlSessionInterceptor.ScopeSetting}', 'all', true)", cancellationToken).ConfigureAwait(false);
+                // The platform role's policy admits every tenant's rows; the owner is bound like anyone else (FORCE).
+                await ScalarAsync(connection, $"SELECT set_config('role', '{RowLevelSecurity.PlatformRole}', true)", cancellationToken).ConfigureAwait(false);
                 var snapshot = (string)(await ScalarAsync(connection, "SELECT pg_export_snapshot()", cancellationToken).ConfigureAwait(false))!;
                 var rows = await CountRowsAsync(connection, cancellationToken).ConfigureAwait(false);
-                await RunAsync("pg_dump", ["--format=custom", $"--snapshot={snapshot}", "--enable-row-security", $"--file={path}"], cancellationToken).ConfigureAwait(false);
+                await RunAsync("pg_dump", ["--format=custom", $"--snapshot={snapshot}", "--enable-row-security", $"--role={RowLevelSecurity.PlatformRole}", $"--file={path}"], cancellationToken).ConfigureAwait(false);
                 await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
                 return rows;
             }
@@ -128,30 +129,34 @@ internal sealed class PostgreSqlDatabaseBackup(IOptions<EfCoreStorageOptions> op
     {
         // Idle connections of this database's pools go, so none outlives the tables it saw.
         sessions.Clear();
-        using (var pooled = new NpgsqlConnection(options.Value.EffectiveConnectionString))
+        using (var pooled = new NpgsqlConnection(options.Value.OwnerOrMainConnectionString))
         {
             NpgsqlConnection.ClearPool(pooled);
         }
         var output = await RunAsync("pg_restore", ["--clean", "--if-exists", "--no-owner", "--no-acl", "--single-transaction", "--exit-on-error", path], cancellationToken).ConfigureAwait(false);
         sessions.Clear();
-        using (var pooled = new NpgsqlConnection(options.Value.EffectiveConnectionString))
+        using (var pooled = new NpgsqlConnection(options.Value.OwnerOrMainConnectionString))
         {
             NpgsqlConnection.ClearPool(pooled);
         }
-        var connection = new NpgsqlConnection(options.Value.EffectiveConnectionString);
+        var connection = new NpgsqlConnection(options.Value.OwnerOrMainConnectionString);
         await using (connection.ConfigureAwait(false))
         {
             await connection.OpenAsync(cancellationToken).ConfigureAwait(false);
-            await PostgreSqlRequestRole.PrepareAsync(connection, options.Value.RequestRole, cancellationToken).ConfigureAwait(false);
-            await ScalarAsync(connection, $"SELECT set_config('{PostgreSqlSessionInterceptor.ScopeSetting}', 'all', false)", cancellationToken).ConfigureAwait(false);
-            var rows = await CountRowsAsync(connection, cancellationToken).ConfigureAwait(false);
-            return new RestoreCheck(true, "pg_restore completed in one transaction" + (output.Length > 0 ? ": " + output : ""), rows);
+            await PostgreSqlRequestRole.PrepareAsync(connection, options.Value, cancellationToken).ConfigureAwait(false);
+            var transaction = await connection.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
+            await using (transaction.ConfigureAwait(false))
+            {
+                await ScalarAsync(connection, $"SELECT set_config('role', '{RowLevelSecurity.PlatformRole}', true)", cancellationToken).ConfigureAwait(false);
+                var rows = await CountRowsAsync(connection, cancellationToken).ConfigureAwait(false);
+                return new RestoreCheck(true, "pg_restore completed in one transaction" + (output.Length > 0 ? ": " + output : ""), rows);
+            }
         }
     }
 
     private async Task<string> RunAsync(string tool, IEnumerable<string> arguments, CancellationToken cancellationToken)
     {
-        var connection = new NpgsqlConnectionStringBuilder(options.Value.EffectiveConnectionString);
+        var connection = new NpgsqlConnectionStringBuilder(options.Value.OwnerOrMainConnectionString);
         var start = new ProcessStartInfo(PostgreSqlTools.Find(tool, options.Value.PostgreSqlBinFolder))
         {
             RedirectStandardError = true,
@@ -168,8 +173,6 @@ internal sealed class PostgreSqlDatabaseBackup(IOptions<EfCoreStorageOptions> op
         start.ArgumentList.Add($"--username={connection.Username}");
         start.ArgumentList.Add($"--dbname={connection.Database}");
         start.Environment["PGPASSWORD"] = connection.Password ?? "";
-        // The policies admit every row only in the cross-tenant scope; pg_dump and pg_restore must see them all.
-        start.Environment["PGOPTIONS"] = $"-c {PostgreSqlSessionInterceptor.ScopeSetting}=all";
         using var process = Process.Start(start) ?? throw new InvalidOperationException($"{tool} did not start.");
         var stderr = process.StandardError.ReadToEndAsync(cancellationToken);
         var stdout = process.StandardOutput.ReadToEndAsync(cancellationToken);

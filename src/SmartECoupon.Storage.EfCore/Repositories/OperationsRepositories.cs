@@ -89,7 +89,7 @@ internal sealed class EfMaintenanceNoticeRepository(SmartECouponDbContextFactory
 
     public async Task<IReadOnlyList<MaintenanceNotice>> ListNotEndedAsync(DateTimeOffset now, CancellationToken cancellationToken = default)
     {
-        var db = Factory.ForTenant();
+        var db = Factory.ForPlatform();
         await using var dbScope = db.ConfigureAwait(false);
         var rows = await db.MaintenanceNotices.AsNoTracking().Where(n => n.EndsAt > now).OrderBy(n => n.StartsAt).ThenBy(n => n.Id)
             .ToListAsync(cancellationToken).ConfigureAwait(false);
@@ -102,7 +102,7 @@ internal sealed class EfIncidentRepository(SmartECouponDbContextFactory factory)
     public async Task AddAsync(Incident incident, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(incident);
-        var db = Factory.ForTenant();
+        var db = Factory.ForPlatform();
         await using var dbScope = db.ConfigureAwait(false);
         db.Incidents.Add(RowMapping.ToRow(incident));
         await db.SaveChangesAsync(cancellationToken).ConfigureAwait(false);
@@ -110,7 +110,7 @@ internal sealed class EfIncidentRepository(SmartECouponDbContextFactory factory)
 
     public async Task<Incident?> UpdateStatusAsync(string incidentId, IncidentStatus status, DateTimeOffset now, CancellationToken cancellationToken = default)
     {
-        var db = Factory.ForTenant();
+        var db = Factory.ForPlatform();
         await using var dbScope = db.ConfigureAwait(false);
         var row = await db.Incidents.FirstOrDefaultAsync(i => i.Id == incidentId, cancellationToken).ConfigureAwait(false);
         if (row is null)
@@ -126,7 +126,7 @@ internal sealed class EfIncidentRepository(SmartECouponDbContextFactory factory)
 
     public async Task<Incident?> FindAsync(string incidentId, CancellationToken cancellationToken = default)
     {
-        var db = Factory.ForTenant();
+        var db = Factory.ForPlatform();
         await using var dbScope = db.ConfigureAwait(false);
         var row = await db.Incidents.AsNoTracking().FirstOrDefaultAsync(i => i.Id == incidentId, cancellationToken).ConfigureAwait(false);
         return row is null ? null : RowMapping.ToDomain(row);
@@ -134,7 +134,7 @@ internal sealed class EfIncidentRepository(SmartECouponDbContextFactory factory)
 
     public async Task<IReadOnlyList<Incident>> ListSinceAsync(DateTimeOffset since, CancellationToken cancellationToken = default)
     {
-        var db = Factory.ForTenant();
+        var db = Factory.ForPlatform();
         await using var dbScope = db.ConfigureAwait(false);
         var rows = await db.Incidents.AsNoTracking().Where(i => i.ResolvedAt == null || i.ResolvedAt >= since)
             .OrderByDescending(i => i.CreatedAt).ThenByDescending(i => i.Id).ToListAsync(cancellationToken).ConfigureAwait(false);
@@ -147,7 +147,7 @@ internal sealed class EfOutageRepository(SmartECouponDbContextFactory factory) :
     public async Task AddAsync(RecordedOutage outage, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(outage);
-        var db = Factory.ForTenant();
+        var db = Factory.ForPlatform();
         await using var dbScope = db.ConfigureAwait(false);
         db.Outages.Add(RowMapping.ToRow(outage));
         await db.SaveChangesAsync(cancellationToken).ConfigureAwait(false);
@@ -155,7 +155,7 @@ internal sealed class EfOutageRepository(SmartECouponDbContextFactory factory) :
 
     public async Task<IReadOnlyList<RecordedOutage>> ListOverlappingAsync(DateTimeOffset start, DateTimeOffset finish, CancellationToken cancellationToken = default)
     {
-        var db = Factory.ForTenant();
+        var db = Factory.ForPlatform();
         await using var dbScope = db.ConfigureAwait(false);
         var rows = await db.Outages.AsNoTracking().Where(o => o.StartedAt < finish && o.EndedAt > start).OrderBy(o => o.StartedAt)
             .ToListAsync(cancellationToken).ConfigureAwait(false);

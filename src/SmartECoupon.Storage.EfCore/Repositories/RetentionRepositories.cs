@@ -31,7 +31,8 @@ internal sealed class EfTenantPurgeRepository(SmartECouponDbContextFactory facto
         }
         try
         {
-            var db = Factory.ForTenant();
+            // The ledger is the platform's: a purge begins before (and outside) the tenant's own scope.
+            var db = Factory.ForPlatform();
             await using var dbScope = db.ConfigureAwait(false);
             var tx = await BeginWriteAsync(db, cancellationToken).ConfigureAwait(false);
             await using var txScope = tx.ConfigureAwait(false);
@@ -111,7 +112,7 @@ internal sealed class EfTenantPurgeRepository(SmartECouponDbContextFactory facto
 
     public async Task<PurgeRecord?> FindAsync(string tenantId, CancellationToken cancellationToken = default)
     {
-        var db = Factory.ForTenant();
+        var db = Factory.ForPlatform();
         await using var dbScope = db.ConfigureAwait(false);
         var row = await db.PurgeRecords.AsNoTracking().FirstOrDefaultAsync(p => p.PurgedTenantId == tenantId, cancellationToken).ConfigureAwait(false);
         return row is null ? null : new PurgeRecord
@@ -170,7 +171,7 @@ internal sealed class EfJobLease(SmartECouponDbContextFactory factory) : EfRepos
     public async Task<bool> TryAcquireAsync(string job, string holder, DateTimeOffset now, TimeSpan duration, CancellationToken cancellationToken = default)
     {
         var expiresAt = now + duration;
-        var db = Factory.ForTenant();
+        var db = Factory.ForPlatform();
         await using var dbScope = db.ConfigureAwait(false);
         // Taken over only when expired or already ours: one conditional statement, whatever races with it.
         var taken = await db.JobLeases.Where(l => l.Name == job && (l.ExpiresAt <= now || l.Holder == holder))
@@ -193,7 +194,7 @@ internal sealed class EfJobLease(SmartECouponDbContextFactory factory) : EfRepos
 
     public async Task ReleaseAsync(string job, string holder, CancellationToken cancellationToken = default)
     {
-        var db = Factory.ForTenant();
+        var db = Factory.ForPlatform();
         await using var dbScope = db.ConfigureAwait(false);
         await db.JobLeases.Where(l => l.Name == job && l.Holder == holder).ExecuteDeleteAsync(cancellationToken).ConfigureAwait(false);
     }

@@ -67,7 +67,7 @@ internal sealed class EfOperatorRepository(SmartECouponDbContextFactory factory)
 {
     public async Task<bool> AnyAsync(CancellationToken cancellationToken = default)
     {
-        var db = Factory.ForTenant();
+        var db = Factory.ForPlatform();
         await using var dbScope = db.ConfigureAwait(false);
         return await db.Operators.AnyAsync(cancellationToken).ConfigureAwait(false);
     }
@@ -75,7 +75,7 @@ internal sealed class EfOperatorRepository(SmartECouponDbContextFactory factory)
     public async Task AddAsync(PlatformOperator platformOperator, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(platformOperator);
-        var db = Factory.ForTenant();
+        var db = Factory.ForPlatform();
         await using var dbScope = db.ConfigureAwait(false);
         var tx = await BeginWriteAsync(db, cancellationToken).ConfigureAwait(false);
         await using var txScope = tx.ConfigureAwait(false);
@@ -86,7 +86,7 @@ internal sealed class EfOperatorRepository(SmartECouponDbContextFactory factory)
 
     public async Task<PlatformOperator?> FindAsync(string operatorId, CancellationToken cancellationToken = default)
     {
-        var db = Factory.ForTenant();
+        var db = Factory.ForPlatform();
         await using var dbScope = db.ConfigureAwait(false);
         var row = await db.Operators.AsNoTracking().FirstOrDefaultAsync(o => o.Id == operatorId, cancellationToken).ConfigureAwait(false);
         return row is null ? null : RowMapping.ToDomain(row);
@@ -94,7 +94,7 @@ internal sealed class EfOperatorRepository(SmartECouponDbContextFactory factory)
 
     public async Task<PlatformOperator?> FindByKeyIdAsync(string keyId, CancellationToken cancellationToken = default)
     {
-        var db = Factory.ForTenant();
+        var db = Factory.ForPlatform();
         await using var dbScope = db.ConfigureAwait(false);
         var row = await db.Operators.AsNoTracking().FirstOrDefaultAsync(o => o.ApiKeyId == keyId, cancellationToken).ConfigureAwait(false);
         return row is null ? null : RowMapping.ToDomain(row);
@@ -102,7 +102,7 @@ internal sealed class EfOperatorRepository(SmartECouponDbContextFactory factory)
 
     public async Task<OperatorRemoval> RemoveAsync(string operatorId, CancellationToken cancellationToken = default)
     {
-        var db = Factory.ForTenant();
+        var db = Factory.ForPlatform();
         await using var dbScope = db.ConfigureAwait(false);
         var tx = await BeginWriteAsync(db, cancellationToken).ConfigureAwait(false);
         await using var txScope = tx.ConfigureAwait(false);

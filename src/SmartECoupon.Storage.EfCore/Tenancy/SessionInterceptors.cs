@@ -7,8 +7,8 @@ using Npgsql;
 namespace SmartECoupon.Storage.EfCore.Tenancy;
 
 /// <summary>
-/// PostgreSQL: enters every transaction into the context's session before its first statement runs. The role, the
-/// tenant and the scope are set for the transaction only (<c>set_config(..., true)</c>, through the procedure
+/// PostgreSQL: enters every transaction into the context's session before its first statement runs. The role and the
+/// tenant are set for the transaction only (<c>set_config(..., true)</c>, through the procedure
 /// <c>smartecoupon_enter</c>), so nothing outlives the transaction on its connection: the next one, on this physical
 /// connection or any other a pooler hands out, starts with no tenant, and the policies admit nothing.
 /// </summary>
@@ -27,15 +27,13 @@ namespace SmartECoupon.Storage.EfCore.Tenancy;
 internal sealed class PostgreSqlSessionInterceptor : DbCommandInterceptor, IDbTransactionInterceptor
 {
     public const string TenantSetting = "smartecoupon.tenant_id";
-    public const string ScopeSetting = "smartecoupon.scope";
 
-    /// <summary>The procedure that sets the three values for the current transaction.</summary>
+    /// <summary>The procedure that sets the role and the tenant for the current transaction.</summary>
     public const string EnterProcedure = "smartecoupon_enter";
 
     private const string RoleParameter = "smartecoupon_session_role";
     private const string TenantParameter = "smartecoupon_session_tenant";
-    private const string ScopeParameter = "smartecoupon_session_scope";
-    private const string EnterStatement = $"CALL {EnterProcedure}(@{RoleParameter}, @{TenantParameter}, @{ScopeParameter})";
+    private const string EnterStatement = $"CALL {EnterProcedure}(@{RoleParameter}, @{TenantParameter})";
 
     public static PostgreSqlSessionInterceptor Instance { get; } = new();
 
@@ -144,11 +142,11 @@ internal sealed class PostgreSqlSessionInterceptor : DbCommandInterceptor, IDbTr
                 throw new InvalidOperationException("A PostgreSQL command of SmartECoupon must name its parameters (@name), so that its session can be set in the same round trip.");
             }
         }
-        var (tenantId, scope) = db.Scope == SessionScope.AllTenants ? ("", "all") : (db.CurrentTenantId ?? "", "tenant");
+        // The platform role crosses tenants by its own policy; a tenant's transaction is the request role with its tenant.
+        var (role, tenantId) = db.Scope == SessionScope.AllTenants ? (RowLevelSecurity.PlatformRole, "") : (db.RequestRole, db.CurrentTenantId ?? "");
         command.CommandText = command.CommandText is { Length: > 0 } text ? EnterStatement + ";\n" + text : EnterStatement;
-        command.Parameters.Add(new NpgsqlParameter(RoleParameter, NpgsqlTypes.NpgsqlDbType.Text) { Value = db.RequestRole });
+        command.Parameters.Add(new NpgsqlParameter(RoleParameter, NpgsqlTypes.NpgsqlDbType.Text) { Value = role });
         command.Parameters.Add(new NpgsqlParameter(TenantParameter, NpgsqlTypes.NpgsqlDbType.Text) { Value = tenantId });
-        command.Parameters.Add(new NpgsqlParameter(ScopeParameter, NpgsqlTypes.NpgsqlDbType.Text) { Value = scope });
     }
 
     // A new transaction (even on a reused transaction object), its end, or a rollback to a savepoint: enter again.
@@ -208,6 +206,9 @@ internal sealed class PostgreSqlSessionInterceptor : DbCommandInterceptor, IDbTr
 /// </summary>
 internal sealed class PostgreSqlConnections : IDisposable
 {
+    /// <summary>The key of the platform login's connections, when the owner is kept apart.</summary>
+    public const string PlatformKey = "platform";
+
     public PostgreSqlConnections(string connectionString, PostgreSqlPoolerMode poolerMode)
     {
         var builder = new NpgsqlDataSourceBuilder(connectionString);

@@ -332,7 +332,7 @@ namespace SmartECoupon.Storage.EfCore.Migrations.PostgreSql
                 unique: true);
 
             // Row-level security on every tenant table (hand-added: EF does not generate policies).
-            SmartECoupon.Storage.EfCore.Tenancy.RowLevelSecurity.Enable(migrationBuilder, "tenants", "members", "stores", "coupons", "tickets", "codes", "redemptions", "idempotency_records", "audit_entries");
+            SmartECoupon.Storage.EfCore.Tenancy.RowLevelSecurity.EnableWithScopeSetting(migrationBuilder, "tenants", "members", "stores", "coupons", "tickets", "codes", "redemptions", "idempotency_records", "audit_entries");
         }
 
         /// <inheritdoc />

@@ -172,7 +172,7 @@ namespace SmartECoupon.Storage.EfCore.Migrations.PostgreSql
                 columns: new[] { "sent_at", "created_at" });
 
             // The new tenant tables are bound by row-level security like every other (the catalogue test checks it).
-            SmartECoupon.Storage.EfCore.Tenancy.RowLevelSecurity.Enable(migrationBuilder, "code_jobs", "outbox_messages", "tenant_settings");
+            SmartECoupon.Storage.EfCore.Tenancy.RowLevelSecurity.EnableWithScopeSetting(migrationBuilder, "code_jobs", "outbox_messages", "tenant_settings");
         }
 
         /// <inheritdoc />
