@@ -6,6 +6,7 @@ using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
 using SmartECoupon;
+using SmartECoupon.Coupons;
 using SmartECoupon.Storage;
 using SmartECoupon.Storage.EfCore;
 using SmartECoupon.Storage.EfCore.Backup;
@@ -97,6 +98,15 @@ public static class EfCoreStorageBuilderExtensions
             return new SmartECouponDbContextFactory(create, sp.GetRequiredService<ITenantContext>(), provider, sp.GetRequiredService<SqliteWriteGate>(), storage.RequestRole, createPlatform);
         });
         services.AddSingleton<CrossTenantAccess>();
+        // Coupon images in the database, so that every instance serves them, unless the application chose its own store.
+        // The default file store stays as where images of an earlier version are still read from.
+        var earlier = services.LastOrDefault(d => d.ServiceType == typeof(ICouponImageStorage));
+        if (earlier is null || earlier.ImplementationFactory?.Method.Module.Assembly == typeof(ICouponImageStorage).Assembly)
+        {
+            services.Replace(ServiceDescriptor.Singleton<ICouponImageStorage>(sp => new EfCouponImageStorage(
+                sp.GetRequiredService<SmartECouponDbContextFactory>(),
+                earlier?.ImplementationFactory?.Invoke(sp) as ICouponImageStorage)));
+        }
         // On PostgreSQL the caches' changes travel between instances, unless the application plugged in a feed of its own.
         if (services.LastOrDefault(d => d.ServiceType == typeof(ITenancyChangeFeed)) is not { } feed || feed.ImplementationType == typeof(InProcessTenancyChangeFeed))
         {

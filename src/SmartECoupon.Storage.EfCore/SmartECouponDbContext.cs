@@ -72,6 +72,7 @@ public abstract class SmartECouponDbContext : DbContext
     internal DbSet<JobLeaseRow> JobLeases => Set<JobLeaseRow>();
     internal DbSet<CodeJobRow> CodeJobs => Set<CodeJobRow>();
     internal DbSet<TenantSettingsRow> TenantSettings => Set<TenantSettingsRow>();
+    internal DbSet<CouponImageRow> CouponImages => Set<CouponImageRow>();
     internal DbSet<OutboxMessageRow> OutboxMessages => Set<OutboxMessageRow>();
     internal DbSet<MaintenanceNoticeRow> MaintenanceNotices => Set<MaintenanceNoticeRow>();
     internal DbSet<IncidentRow> Incidents => Set<IncidentRow>();

@@ -107,9 +107,15 @@ public abstract class RetentionConformance(IStorageHarness harness) : Conformanc
         Assert.NotNull(stored.PurgedAt);
         Assert.Null(await Get<ApiKeyAuthenticator>().AuthenticateAsync(doomed.AdminKey));
         Assert.False(Directory.Exists(Path.Combine(Harness.WorkFolder, "uploads", doomed.Id)));
+        Assert.Equal(1, record.DeletedRows.GetValueOrDefault("coupon_images", 1)); // a store that keeps images as rows counts it
 
         Assert.Equal(otherBefore, await TracesAsync(other));
-        Assert.True(File.Exists(Path.Combine(Harness.WorkFolder, "uploads", other.Id, otherCoupon.Id)));
+        using (In(other))
+        {
+            // The other tenant's image is still served, wherever the store keeps it.
+            await using var image = await Get<ICouponImageStorage>().OpenAsync(other.Id, otherCoupon.Id);
+            Assert.NotNull(image);
+        }
         Assert.NotNull(await Get<ApiKeyAuthenticator>().AuthenticateAsync(other.AdminKey));
 
         // The ledger beside the backups has the purge too, for restores.

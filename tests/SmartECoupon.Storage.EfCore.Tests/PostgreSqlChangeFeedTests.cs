@@ -98,4 +98,25 @@ public sealed class PostgreSqlChangeFeedTests(PostgreSqlHarness harness) : Confo
         Assert.NotNull(await elsewhere.ResolveAsync(TenantCredential.ApiKey(replacement.Key)));
         Report($"{Harness.Name}: a listener cut off was back and had dropped its caches after {back.TotalMilliseconds:F0} ms");
     }
+
+    [SkippableFact]
+    public async Task An_image_stored_through_one_instance_is_served_by_the_other()
+    {
+        var tenant = await NewTenantAsync();
+        var coupon = await PublishedCouponAsync(tenant);
+        await using var other = harness.BuildServices(harness.ConnectionString!);
+        byte[] png = [0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A, 1, 2, 3];
+        using (In(tenant))
+        {
+            await Get<SmartECoupon.Coupons.ICouponImageStorage>().SaveAsync(tenant.Id, coupon.Id, png);
+        }
+        using (other.GetRequiredService<ITenantContext>().BeginScope(tenant.Id))
+        {
+            await using var served = await other.GetRequiredService<SmartECoupon.Coupons.ICouponImageStorage>().OpenAsync(tenant.Id, coupon.Id);
+            Assert.NotNull(served);
+            using var read = new MemoryStream();
+            await served.CopyToAsync(read);
+            Assert.Equal(png, read.ToArray());
+        }
+    }
 }

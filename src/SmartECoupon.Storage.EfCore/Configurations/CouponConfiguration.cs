@@ -4,6 +4,18 @@ using SmartECoupon.Storage.EfCore.Rows;
 
 namespace SmartECoupon.Storage.EfCore.Configurations;
 
+internal sealed class CouponImageConfiguration : IEntityTypeConfiguration<CouponImageRow>
+{
+    public void Configure(EntityTypeBuilder<CouponImageRow> builder)
+    {
+        builder.ToTable("coupon_images");
+        builder.HasKey(i => new { i.TenantId, i.CouponId });
+        builder.Property(i => i.TenantId).HasMaxLength(40);
+        builder.Property(i => i.CouponId).HasMaxLength(40);
+        builder.HasOne<CouponRow>().WithMany().HasForeignKey(i => new { i.TenantId, i.CouponId }).HasPrincipalKey(c => new { c.TenantId, c.Id }).OnDelete(DeleteBehavior.Restrict);
+    }
+}
+
 internal sealed class CouponConfiguration : IEntityTypeConfiguration<CouponRow>
 {
     public void Configure(EntityTypeBuilder<CouponRow> builder)

@@ -218,6 +218,14 @@ internal sealed class CodeJobRow : ITenantRow
 }
 
 /// <summary>A tenant's settings: one row per tenant (the theme today).</summary>
+/// <summary>A coupon's image, kept in the database so that every instance serves it and backups and purges take it along.</summary>
+internal sealed class CouponImageRow : ITenantRow
+{
+    public string TenantId { get; set; } = "";
+    public string CouponId { get; set; } = "";
+    public byte[] Content { get; set; } = [];
+}
+
 internal sealed class TenantSettingsRow : ITenantRow
 {
     public string TenantId { get; set; } = "";

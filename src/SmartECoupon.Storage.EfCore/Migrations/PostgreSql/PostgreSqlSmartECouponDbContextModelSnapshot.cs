@@ -194,6 +194,29 @@ namespace SmartECoupon.Storage.EfCore.Migrations.PostgreSql
                     b.ToTable("codes", (string)null);
                 });
 
+            modelBuilder.Entity("SmartECoupon.Storage.EfCore.Rows.CouponImageRow", b =>
+                {
+                    b.Property<string>("TenantId")
+                        .HasMaxLength(40)
+                        .HasColumnType("character varying(40)")
+                        .HasColumnName("tenant_id");
+
+                    b.Property<string>("CouponId")
+                        .HasMaxLength(40)
+                        .HasColumnType("character varying(40)")
+                        .HasColumnName("coupon_id");
+
+                    b.Property<byte[]>("Content")
+                        .IsRequired()
+                        .HasColumnType("bytea")
+                        .HasColumnName("content");
+
+                    b.HasKey("TenantId", "CouponId")
+                        .HasName("pk_coupon_images");
+
+                    b.ToTable("coupon_images", (string)null);
+                });
+
             modelBuilder.Entity("SmartECoupon.Storage.EfCore.Rows.CouponRow", b =>
                 {
                     b.Property<string>("TenantId")
@@ -1055,6 +1078,16 @@ namespace SmartECoupon.Storage.EfCore.Migrations.PostgreSql
                         .OnDelete(DeleteBehavior.Restrict)
                         .IsRequired()
                         .HasConstraintName("fk_codes_coupons_tenant_id_coupon_id");
+                });
+
+            modelBuilder.Entity("SmartECoupon.Storage.EfCore.Rows.CouponImageRow", b =>
+                {
+                    b.HasOne("SmartECoupon.Storage.EfCore.Rows.CouponRow", null)
+                        .WithMany()
+                        .HasForeignKey("TenantId", "CouponId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired()
+                        .HasConstraintName("fk_coupon_images_coupons_tenant_id_coupon_id");
                 });
 
             modelBuilder.Entity("SmartECoupon.Storage.EfCore.Rows.CouponRow", b =>

@@ -188,6 +188,29 @@ namespace SmartECoupon.Storage.EfCore.Migrations.Sqlite
                     b.ToTable("codes", (string)null);
                 });
 
+            modelBuilder.Entity("SmartECoupon.Storage.EfCore.Rows.CouponImageRow", b =>
+                {
+                    b.Property<string>("TenantId")
+                        .HasMaxLength(40)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("tenant_id");
+
+                    b.Property<string>("CouponId")
+                        .HasMaxLength(40)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("coupon_id");
+
+                    b.Property<byte[]>("Content")
+                        .IsRequired()
+                        .HasColumnType("BLOB")
+                        .HasColumnName("content");
+
+                    b.HasKey("TenantId", "CouponId")
+                        .HasName("pk_coupon_images");
+
+                    b.ToTable("coupon_images", (string)null);
+                });
+
             modelBuilder.Entity("SmartECoupon.Storage.EfCore.Rows.CouponRow", b =>
                 {
                     b.Property<string>("TenantId")
@@ -1049,6 +1072,16 @@ namespace SmartECoupon.Storage.EfCore.Migrations.Sqlite
                         .OnDelete(DeleteBehavior.Restrict)
                         .IsRequired()
                         .HasConstraintName("fk_codes_coupons_tenant_id_coupon_id");
+                });
+
+            modelBuilder.Entity("SmartECoupon.Storage.EfCore.Rows.CouponImageRow", b =>
+                {
+                    b.HasOne("SmartECoupon.Storage.EfCore.Rows.CouponRow", null)
+                        .WithMany()
+                        .HasForeignKey("TenantId", "CouponId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired()
+                        .HasConstraintName("fk_coupon_images_coupons_tenant_id_coupon_id");
                 });
 
             modelBuilder.Entity("SmartECoupon.Storage.EfCore.Rows.CouponRow", b =>

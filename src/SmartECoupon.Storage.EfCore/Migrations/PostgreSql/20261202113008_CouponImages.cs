@@ -1,0 +1,42 @@
+﻿using Microsoft.EntityFrameworkCore.Migrations;
+
+#nullable disable
+
+namespace SmartECoupon.Storage.EfCore.Migrations.PostgreSql
+{
+    /// <summary>Coupon images move into the database (a tenant table, under row-level security like the others).</summary>
+    /// <inheritdoc />
+    internal partial class CouponImages : Migration
+    {
+        /// <inheritdoc />
+        protected override void Up(MigrationBuilder migrationBuilder)
+        {
+            migrationBuilder.CreateTable(
+                name: "coupon_images",
+                columns: table => new
+                {
+                    tenant_id = table.Column<string>(type: "character varying(40)", maxLength: 40, nullable: false),
+                    coupon_id = table.Column<string>(type: "character varying(40)", maxLength: 40, nullable: false),
+                    content = table.Column<byte[]>(type: "bytea", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("pk_coupon_images", x => new { x.tenant_id, x.coupon_id });
+                    table.ForeignKey(
+                        name: "fk_coupon_images_coupons_tenant_id_coupon_id",
+                        columns: x => new { x.tenant_id, x.coupon_id },
+                        principalTable: "coupons",
+                        principalColumns: new[] { "tenant_id", "id" },
+                        onDelete: ReferentialAction.Restrict);
+                });
+            SmartECoupon.Storage.EfCore.Tenancy.RowLevelSecurity.Enable(migrationBuilder, "tenant_id", "coupon_images");
+        }
+
+        /// <inheritdoc />
+        protected override void Down(MigrationBuilder migrationBuilder)
+        {
+            migrationBuilder.DropTable(
+                name: "coupon_images");
+        }
+    }
+}
