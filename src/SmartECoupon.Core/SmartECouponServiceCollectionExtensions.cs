@@ -38,6 +38,7 @@ public static class SmartECouponServiceCollectionExtensions
         // The library's services use the adapter's tenancy ports through decorators that cache tenants and keys and
         // publish every change to them; the adapter registers its ports as usual, whenever it is added.
         services.TryAddSingleton<ITenancyChangeFeed, InProcessTenancyChangeFeed>();
+        services.TryAddSingleton<SmartECoupon.Storage.ILookupAttemptStore, SmartECoupon.Storage.InProcessLookupAttemptStore>();
         services.TryAddKeyedSingleton<SmartECoupon.Storage.ITenantRepository>(TenancyCaches.Key, static (sp, _) => new CachedTenantRepository(
             sp.GetRequiredService<SmartECoupon.Storage.ITenantRepository>(), sp.GetRequiredService<ITenancyChangeFeed>(), sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<IOptionsMonitor<SmartECouponOptions>>()));
         services.TryAddKeyedSingleton<SmartECoupon.Storage.IMemberRepository>(TenancyCaches.Key, static (sp, _) => new CachedMemberRepository(

@@ -98,6 +98,15 @@ public static class EfCoreStorageBuilderExtensions
             return new SmartECouponDbContextFactory(create, sp.GetRequiredService<ITenantContext>(), provider, sp.GetRequiredService<SqliteWriteGate>(), storage.RequestRole, createPlatform);
         });
         services.AddSingleton<CrossTenantAccess>();
+        // PostgreSQL: the guessing guard counts in the database, for every instance; SQLite keeps the in-process count.
+        var earlierAttempts = services.LastOrDefault(d => d.ServiceType == typeof(ILookupAttemptStore));
+        if (earlierAttempts?.ImplementationType == typeof(InProcessLookupAttemptStore))
+        {
+            services.Replace(ServiceDescriptor.Singleton<ILookupAttemptStore>(sp =>
+                sp.GetRequiredService<IOptions<EfCoreStorageOptions>>().Value.Provider == StorageProvider.PostgreSql
+                    ? new EfLookupAttemptStore(sp.GetRequiredService<SmartECouponDbContextFactory>())
+                    : new InProcessLookupAttemptStore(sp.GetRequiredService<ITenantContext>())));
+        }
         // Coupon images in the database, so that every instance serves them, unless the application chose its own store.
         // The default file store stays as where images of an earlier version are still read from.
         var earlier = services.LastOrDefault(d => d.ServiceType == typeof(ICouponImageStorage));

@@ -73,6 +73,7 @@ public abstract class SmartECouponDbContext : DbContext
     internal DbSet<CodeJobRow> CodeJobs => Set<CodeJobRow>();
     internal DbSet<TenantSettingsRow> TenantSettings => Set<TenantSettingsRow>();
     internal DbSet<CouponImageRow> CouponImages => Set<CouponImageRow>();
+    internal DbSet<LookupAttemptRow> LookupAttempts => Set<LookupAttemptRow>();
     internal DbSet<OutboxMessageRow> OutboxMessages => Set<OutboxMessageRow>();
     internal DbSet<MaintenanceNoticeRow> MaintenanceNotices => Set<MaintenanceNoticeRow>();
     internal DbSet<IncidentRow> Incidents => Set<IncidentRow>();

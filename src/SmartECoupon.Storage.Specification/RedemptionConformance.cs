@@ -322,6 +322,31 @@ public abstract class RedemptionConformance(IStorageHarness harness) : Conforman
     }
 
     [SkippableFact]
+    public async Task Sixty_guesses_at_once_by_one_member_reach_the_look_up_twenty_times_and_finds_give_their_attempt_back()
+    {
+        var tenant = await NewTenantAsync();
+        await PublishedCouponAsync(tenant, perUserLimit: null, sharedCode: "GUARD2");
+        var guesser = Actor.Member("mem_guesser" + Guid.NewGuid().ToString("N")[..8]);
+        using (In(tenant))
+        {
+            var service = Get<RedemptionService>();
+            // Found look-ups give their attempt back: forty uses by one member, ten at a time, are never held up.
+            for (var round = 0; round < 4; round++)
+            {
+                var found = await Task.WhenAll(Enumerable.Range(0, 10).Select(i =>
+                    service.RedeemAsync(RedemptionRequest.ForSharedCode("GUARD2", $"found-{round}-{i}"), guesser, RedemptionChannel.Api)));
+                Assert.All(found, r => Assert.True(r.Succeeded, r.Failure?.Code));
+            }
+
+            // Sixty misses at once: the attempt is taken before the look-up, so exactly twenty look and the rest wait.
+            var guesses = await Task.WhenAll(Enumerable.Range(0, 60).Select(i =>
+                service.RedeemAsync(RedemptionRequest.ForCode($"QQQQQQQQ{i:D2}"), guesser, RedemptionChannel.Api)));
+            Assert.Equal(20, guesses.Count(r => r.Failure?.Code == FailureCodes.NotFound));
+            Assert.Equal(40, guesses.Count(r => r.Failure?.Code == FailureCodes.TooManyAttempts));
+        }
+    }
+
+    [SkippableFact]
     public async Task Keys_are_scoped_to_the_tenant()
     {
         var a = await NewTenantAsync();

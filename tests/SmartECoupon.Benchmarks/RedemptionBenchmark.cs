@@ -216,6 +216,8 @@ internal static class RedemptionBenchmark
             ["Host__Mail__PickupFolder"] = Path.Combine(folder, "mail"),
             // The scheduler's jobs (backups, purges, probes) would compete with the load for the same two cores.
             ["Host__RunBackgroundJobs"] = "false",
+            // One key drives every worker, as a shop's integration would: see BenchDatabase.GuessingGuardLimit.
+            ["SmartECoupon__LookupGuard__MaxFailures"] = BenchDatabase.GuessingGuardLimit.ToString(System.Globalization.CultureInfo.InvariantCulture),
         };
         return await HostProcess.StartAsync(folder, settings);
     }

@@ -38,7 +38,7 @@ public class ModelTests
         var others = model.GetEntityTypes().Select(e => e.ClrType).Except(tenantRows).ToList();
 
         Assert.Equal(GlobalRows.OrderBy(t => t.Name), others.OrderBy(t => t.Name));
-        Assert.Equal(13, tenantRows.Count);
+        Assert.Equal(14, tenantRows.Count);
         Assert.All(GlobalRows, t => Assert.Null(model.FindEntityType(t)!.FindProperty(nameof(ITenantRow.TenantId))));
     }
 

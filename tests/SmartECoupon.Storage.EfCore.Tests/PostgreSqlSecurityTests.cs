@@ -51,7 +51,7 @@ public sealed class PostgreSqlSecurityTests(PostgreSqlHarness harness) : Conform
             }
         }
 
-        Assert.Equal(["audit_entries", "code_jobs", "codes", "coupon_images", "coupons", "idempotency_records", "members", "outbox_messages", "redemptions", "stores", "tenant_settings", "tenants", "tickets"],
+        Assert.Equal(["audit_entries", "code_jobs", "codes", "coupon_images", "coupons", "idempotency_records", "lookup_attempts", "members", "outbox_messages", "redemptions", "stores", "tenant_settings", "tenants", "tickets"],
             tables.Select(t => t.Table));
         Assert.All(tables, t => Assert.True(t.Enabled && t.Forced && t.Policy, $"{t.Table}: enabled={t.Enabled} forced={t.Forced} policy={t.Policy}"));
     }

@@ -44,6 +44,7 @@ public sealed partial class RedemptionService(
     TicketService ticketService,
     ITenantContext tenantContext,
     TenantWriteGate gate,
+    ILookupAttemptStore lookupAttempts,
     TimeProvider time,
     IOptionsMonitor<SmartECouponOptions> options,
     ILogger<RedemptionService>? logger = null)
@@ -51,7 +52,7 @@ public sealed partial class RedemptionService(
     private readonly ILogger _logger = logger ?? NullLogger<RedemptionService>.Instance;
 
     // The guard against guessing codes, for every host alike: a member who misses too many look-ups waits.
-    private readonly LookupGuard _guard = new(time, options);
+    private readonly LookupGuard _guard = new(lookupAttempts, time, options);
 
     /// <summary>
     /// Checks whether a redemption would go through now, changing nothing (the contract's validate): success, or the
@@ -61,20 +62,20 @@ public sealed partial class RedemptionService(
     public async Task<Result> ValidateAsync(RedemptionRequest request, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(request);
-        var person = tenantContext.Session?.Actor.MemberId;
-        if (Blocked(person) is { } blocked)
-        {
-            return blocked;
-        }
         var prepared = await PrepareAsync(request, cancellationToken).ConfigureAwait(false);
         if (!prepared.Succeeded)
         {
             return prepared.Failure;
         }
+        var (attempt, blocked) = await _guard.TakeAsync(tenantContext.Session?.Actor.MemberId, prepared.Value, cancellationToken).ConfigureAwait(false);
+        if (blocked is not null)
+        {
+            return blocked;
+        }
         var snapshot = prepared.Value is { } lookup ? await redemptions.FindSnapshotAsync(lookup, cancellationToken).ConfigureAwait(false) : null;
+        await _guard.EndAsync(attempt, missed: snapshot is null, cancellationToken).ConfigureAwait(false);
         if (snapshot is null)
         {
-            Missed(person);
             return Failure.NotFound;
         }
         return RedemptionRules.Evaluate(snapshot, request.StoreId, Instants.Now(time)) is { } refusal ? Failure.Refused(refusal) : Result.Success;
@@ -93,8 +94,8 @@ public sealed partial class RedemptionService(
         {
             return prepared.Failure;
         }
-        var (result, _) = await ExecuteAsync(tenantId, prepared.Value, request, actor, channel, null, cancellationToken).ConfigureAwait(false);
-        Decided(tenantId, result!.Value, actor, channel);
+        var (result, _) = await ExecuteAsync(tenantId, prepared.Value.Lookup, request, actor, channel, null, cancellationToken).ConfigureAwait(false);
+        await DecidedAsync(tenantId, result!.Value, prepared.Value.Attempt, channel, cancellationToken).ConfigureAwait(false);
         return result.Value;
     }
 
@@ -122,14 +123,18 @@ public sealed partial class RedemptionService(
             return prepared.Failure;
         }
 
+        var (lookup, lookupAttempt) = prepared.Value;
         for (var attempt = 1; ; attempt++)
         {
-            var (result, answer) = await ExecuteAsync(tenantId, prepared.Value, request, actor, channel, idempotent, cancellationToken).ConfigureAwait(false);
+            var (result, answer) = await ExecuteAsync(tenantId, lookup, request, actor, channel, idempotent, cancellationToken).ConfigureAwait(false);
             if (result is { } ran)
             {
-                Decided(tenantId, ran, actor, channel);
+                await DecidedAsync(tenantId, ran, lookupAttempt, channel, cancellationToken).ConfigureAwait(false);
                 return new IdempotentReply(answer!, Replayed: false);
             }
+            // The key's record decides, not this look-up: the first request was counted if it missed.
+            await _guard.EndAsync(lookupAttempt, missed: false, cancellationToken).ConfigureAwait(false);
+            lookupAttempt = null;
 
             // The key already had a record, so nothing was written: the record decides.
             var existing = await idempotency.FindAsync(idempotent.Key.Value, cancellationToken).ConfigureAwait(false);
@@ -265,12 +270,9 @@ public sealed partial class RedemptionService(
         return IdempotencyPolicy.Completed(tenantId, idempotent.Key, idempotent.Fingerprint, answer, now, options.CurrentValue.Idempotency);
     }
 
-    private void Decided(string tenantId, Result<Redemption> result, Actor actor, RedemptionChannel channel)
+    private async Task DecidedAsync(string tenantId, Result<Redemption> result, LookupAttempt? attempt, RedemptionChannel channel, CancellationToken cancellationToken)
     {
-        if (result.Failure?.Kind == FailureKind.NotFound)
-        {
-            Missed(actor.MemberId);
-        }
+        await _guard.EndAsync(attempt, missed: result.Failure?.Kind == FailureKind.NotFound, cancellationToken).ConfigureAwait(false);
         var outcome = result.Succeeded ? "redeemed" : result.Failure.Kind == FailureKind.NotFound ? "not_found" : "refused";
         SmartECoupon.Operations.SmartECouponMetrics.RedemptionDecided(outcome, channel == RedemptionChannel.Page ? "page" : "api");
         if (result.Succeeded)
@@ -287,26 +289,24 @@ public sealed partial class RedemptionService(
     /// What every redemption checks before it looks anything up: that the tenant accepts writes, that the member has not
     /// missed too many look-ups lately, and the request's shape.
     /// </summary>
-    private async Task<Result<RedemptionLookup?>> PrepareWriteAsync(RedemptionRequest request, Actor actor, CancellationToken cancellationToken)
+    private async Task<Result<(RedemptionLookup? Lookup, LookupAttempt? Attempt)>> PrepareWriteAsync(RedemptionRequest request, Actor actor, CancellationToken cancellationToken)
     {
         if (await gate.RefusalAsync(cancellationToken).ConfigureAwait(false) is { } refused)
         {
             return refused;
         }
-        return Blocked(actor.MemberId) ?? await PrepareAsync(request, cancellationToken).ConfigureAwait(false);
-    }
-
-    /// <summary>The refusal of a member who missed too many look-ups of unknown codes in the guard's window, if they did.</summary>
-    private Failure? Blocked(string? memberId) =>
-        memberId is not null && _guard.RetryAfter(memberId) is { } wait ? Failure.TooManyAttempts(wait) : null;
-
-    /// <summary>Counts a look-up that matched nothing against the member (only members are counted: the page's look-ups are by a resolved ticket).</summary>
-    private void Missed(string? memberId)
-    {
-        if (memberId is not null)
+        var prepared = await PrepareAsync(request, cancellationToken).ConfigureAwait(false);
+        if (!prepared.Succeeded)
         {
-            _guard.RecordFailure(memberId);
+            return prepared.Failure;
         }
+        // The attempt is taken before the look-up (only members are counted: the page's look-ups are by a resolved ticket).
+        var (attempt, blocked) = await _guard.TakeAsync(actor.MemberId, prepared.Value, cancellationToken).ConfigureAwait(false);
+        if (blocked is not null)
+        {
+            return blocked;
+        }
+        return (prepared.Value, attempt);
     }
 
     /// <summary>

@@ -4,6 +4,17 @@ using SmartECoupon.Storage.EfCore.Rows;
 
 namespace SmartECoupon.Storage.EfCore.Configurations;
 
+internal sealed class LookupAttemptConfiguration : IEntityTypeConfiguration<LookupAttemptRow>
+{
+    public void Configure(EntityTypeBuilder<LookupAttemptRow> builder)
+    {
+        builder.ToTable("lookup_attempts");
+        builder.HasKey(a => new { a.TenantId, a.MemberId, a.WindowStart });
+        builder.Property(a => a.TenantId).HasMaxLength(40);
+        builder.Property(a => a.MemberId).HasMaxLength(40);
+    }
+}
+
 internal sealed class CouponImageConfiguration : IEntityTypeConfiguration<CouponImageRow>
 {
     public void Configure(EntityTypeBuilder<CouponImageRow> builder)

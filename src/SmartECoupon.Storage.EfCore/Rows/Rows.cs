@@ -218,6 +218,16 @@ internal sealed class CodeJobRow : ITenantRow
 }
 
 /// <summary>A tenant's settings: one row per tenant (the theme today).</summary>
+/// <summary>A member's look-ups in one window of the guessing guard (PostgreSQL: an unlogged table every instance shares).</summary>
+internal sealed class LookupAttemptRow : ITenantRow
+{
+    public string TenantId { get; set; } = "";
+    public string MemberId { get; set; } = "";
+    public DateTimeOffset WindowStart { get; set; }
+    public int Running { get; set; }
+    public int Missed { get; set; }
+}
+
 /// <summary>A coupon's image, kept in the database so that every instance serves it and backups and purges take it along.</summary>
 internal sealed class CouponImageRow : ITenantRow
 {

@@ -474,6 +474,36 @@ namespace SmartECoupon.Storage.EfCore.Migrations.PostgreSql
                     b.ToTable("job_leases", (string)null);
                 });
 
+            modelBuilder.Entity("SmartECoupon.Storage.EfCore.Rows.LookupAttemptRow", b =>
+                {
+                    b.Property<string>("TenantId")
+                        .HasMaxLength(40)
+                        .HasColumnType("character varying(40)")
+                        .HasColumnName("tenant_id");
+
+                    b.Property<string>("MemberId")
+                        .HasMaxLength(40)
+                        .HasColumnType("character varying(40)")
+                        .HasColumnName("member_id");
+
+                    b.Property<DateTimeOffset>("WindowStart")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("window_start");
+
+                    b.Property<int>("Missed")
+                        .HasColumnType("integer")
+                        .HasColumnName("missed");
+
+                    b.Property<int>("Running")
+                        .HasColumnType("integer")
+                        .HasColumnName("running");
+
+                    b.HasKey("TenantId", "MemberId", "WindowStart")
+                        .HasName("pk_lookup_attempts");
+
+                    b.ToTable("lookup_attempts", (string)null);
+                });
+
             modelBuilder.Entity("SmartECoupon.Storage.EfCore.Rows.MaintenanceNoticeRow", b =>
                 {
                     b.Property<string>("Id")

@@ -468,6 +468,36 @@ namespace SmartECoupon.Storage.EfCore.Migrations.Sqlite
                     b.ToTable("job_leases", (string)null);
                 });
 
+            modelBuilder.Entity("SmartECoupon.Storage.EfCore.Rows.LookupAttemptRow", b =>
+                {
+                    b.Property<string>("TenantId")
+                        .HasMaxLength(40)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("tenant_id");
+
+                    b.Property<string>("MemberId")
+                        .HasMaxLength(40)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("member_id");
+
+                    b.Property<long>("WindowStart")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("window_start");
+
+                    b.Property<int>("Missed")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("missed");
+
+                    b.Property<int>("Running")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("running");
+
+                    b.HasKey("TenantId", "MemberId", "WindowStart")
+                        .HasName("pk_lookup_attempts");
+
+                    b.ToTable("lookup_attempts", (string)null);
+                });
+
             modelBuilder.Entity("SmartECoupon.Storage.EfCore.Rows.MaintenanceNoticeRow", b =>
                 {
                     b.Property<string>("Id")

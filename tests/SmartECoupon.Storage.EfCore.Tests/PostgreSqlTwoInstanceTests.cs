@@ -10,10 +10,10 @@ namespace SmartECoupon.Storage.EfCore.Tests;
 
 /// <summary>
 /// Two instances on one PostgreSQL database (two service providers, each with its caches and its listener): a change
-/// made through one is refused by the other within a second, and a listener that lost its connection drops every cache
-/// when it is back. The harness's clock does not move, so no cache expires on its own: only the feed can explain a refusal.
+/// made through one is refused by the other within a second, a listener that lost its connection drops every cache
+/// when it is back, an image stored through one is served by the other, and the guessing guard counts for both. The harness's clock does not move, so no cache expires on its own: only the feed can explain a refusal.
 /// </summary>
-public sealed class PostgreSqlChangeFeedTests(PostgreSqlHarness harness) : ConformanceTest(harness), IClassFixture<PostgreSqlHarness>
+public sealed class PostgreSqlTwoInstanceTests(PostgreSqlHarness harness) : ConformanceTest(harness), IClassFixture<PostgreSqlHarness>
 {
     private static readonly TimeSpan Promise = TimeSpan.FromSeconds(1);
 
@@ -118,5 +118,26 @@ public sealed class PostgreSqlChangeFeedTests(PostgreSqlHarness harness) : Confo
             await served.CopyToAsync(read);
             Assert.Equal(png, read.ToArray());
         }
+    }
+
+    [SkippableFact]
+    public async Task Guesses_spread_over_two_instances_reach_the_look_up_twenty_times_in_all()
+    {
+        var tenant = await NewTenantAsync();
+        await using var other = harness.BuildServices(harness.ConnectionString!);
+        var guesser = SmartECoupon.Auditing.Actor.Member("mem_guesser" + Guid.NewGuid().ToString("N")[..8]);
+        async Task<SmartECoupon.Result<SmartECoupon.Redemptions.Redemption>> GuessAsync(IServiceProvider instance, int i)
+        {
+            using (instance.GetRequiredService<ITenantContext>().BeginScope(tenant.Id))
+            {
+                return await instance.GetRequiredService<SmartECoupon.Redemptions.RedemptionService>()
+                    .RedeemAsync(SmartECoupon.Redemptions.RedemptionRequest.ForCode($"QQQQQQQQ{i:D2}"), guesser, SmartECoupon.Redemptions.RedemptionChannel.Api);
+            }
+        }
+
+        var guesses = await Task.WhenAll(Enumerable.Range(0, 60).Select(i => GuessAsync(i % 2 == 0 ? Harness.Services : other, i)));
+
+        Assert.Equal(20, guesses.Count(r => r.Failure?.Code == SmartECoupon.FailureCodes.NotFound));
+        Assert.Equal(40, guesses.Count(r => r.Failure?.Code == SmartECoupon.FailureCodes.TooManyAttempts));
     }
 }
