@@ -39,6 +39,7 @@ public static class SmartECouponServiceCollectionExtensions
         // publish every change to them; the adapter registers its ports as usual, whenever it is added.
         services.TryAddSingleton<ITenancyChangeFeed, InProcessTenancyChangeFeed>();
         services.TryAddSingleton<SmartECoupon.Storage.ILookupAttemptStore, SmartECoupon.Storage.InProcessLookupAttemptStore>();
+        services.TryAddSingleton<IRunningInstances, SingleRunningInstance>();
         services.TryAddKeyedSingleton<SmartECoupon.Storage.ITenantRepository>(TenancyCaches.Key, static (sp, _) => new CachedTenantRepository(
             sp.GetRequiredService<SmartECoupon.Storage.ITenantRepository>(), sp.GetRequiredService<ITenancyChangeFeed>(), sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<IOptionsMonitor<SmartECouponOptions>>()));
         services.TryAddKeyedSingleton<SmartECoupon.Storage.IMemberRepository>(TenancyCaches.Key, static (sp, _) => new CachedMemberRepository(

@@ -98,6 +98,12 @@ public static class EfCoreStorageBuilderExtensions
             return new SmartECouponDbContextFactory(create, sp.GetRequiredService<ITenantContext>(), provider, sp.GetRequiredService<SqliteWriteGate>(), storage.RequestRole, createPlatform);
         });
         services.AddSingleton<CrossTenantAccess>();
+        // PostgreSQL: the instances that listen for each other's changes are the instances that share the plan's limits.
+        if (services.LastOrDefault(d => d.ServiceType == typeof(IRunningInstances))?.ImplementationType == typeof(SingleRunningInstance))
+        {
+            services.Replace(ServiceDescriptor.Singleton<IRunningInstances>(sp =>
+                sp.GetRequiredService<ITenancyChangeFeed>() as IRunningInstances ?? new SingleRunningInstance()));
+        }
         // PostgreSQL: the guessing guard counts in the database, for every instance; SQLite keeps the in-process count.
         var earlierAttempts = services.LastOrDefault(d => d.ServiceType == typeof(ILookupAttemptStore));
         if (earlierAttempts?.ImplementationType == typeof(InProcessLookupAttemptStore))

@@ -140,4 +140,46 @@ public sealed class PostgreSqlTwoInstanceTests(PostgreSqlHarness harness) : Conf
         Assert.Equal(20, guesses.Count(r => r.Failure?.Code == SmartECoupon.FailureCodes.NotFound));
         Assert.Equal(40, guesses.Count(r => r.Failure?.Code == SmartECoupon.FailureCodes.TooManyAttempts));
     }
+
+    [SkippableFact]
+    public async Task Two_instances_hold_a_plans_concurrent_requests_together()
+    {
+        var tenant = await NewTenantAsync(TenantPlan.Standard);
+        await using var other = harness.BuildServices(harness.ConnectionString!);
+        await ListeningAsync(other);
+        var instances = new[] { Harness.Services, (IServiceProvider)other };
+        var watch = System.Diagnostics.Stopwatch.StartNew();
+        while (instances.Any(i => i.GetRequiredService<IRunningInstances>().Count != 2))
+        {
+            Assert.True(watch.Elapsed < TimeSpan.FromSeconds(15), "the instances did not count each other");
+            await Task.Delay(50);
+        }
+        var limit = Get<Microsoft.Extensions.Options.IOptionsMonitor<SmartECouponOptions>>().CurrentValue.Plans.For(TenantPlan.Standard).ConcurrentRequests;
+
+        // Each instance takes slots until it is refused; together they take exactly the plan's limit.
+        var held = new List<IDisposable>();
+        var taken = 0;
+        foreach (var instance in instances)
+        {
+            var resolver = instance.GetRequiredService<TenantSessionResolver>();
+            var session = (await resolver.ResolveAsync(TenantCredential.ApiKey(tenant.AdminKey)))!;
+            for (var i = 0; i < limit; i++)
+            {
+                var entered = resolver.Enter(session);
+                if (!entered.Succeeded)
+                {
+                    Assert.Equal(SmartECoupon.FailureCodes.TooManyConcurrentRequests, entered.Failure.Code);
+                    break;
+                }
+                held.Add(entered.Value);
+                taken++;
+            }
+        }
+        foreach (var lease in held)
+        {
+            lease.Dispose();
+        }
+
+        Assert.Equal(limit, taken);
+    }
 }

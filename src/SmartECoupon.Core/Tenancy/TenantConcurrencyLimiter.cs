@@ -10,19 +10,23 @@ namespace SmartECoupon.Tenancy;
 /// </summary>
 /// <remarks>
 /// A counter per tenant, raised with one compare-and-swap that refuses to pass the limit: never a read followed
-/// by a separate write. The limiter is per process; run several instances and each enforces the limit on its
-/// own share.
+/// by a separate write. The limiter is per process, and with several instances (<see cref="IRunningInstances"/>) each
+/// enforces an equal share of the plan's limit (at least one request), so that together they hold it: a share is
+/// counted without a round trip to the database, and a load balancer that spreads requests evenly gives each
+/// instance its share of a tenant's burst.
 /// </remarks>
 internal sealed class TenantConcurrencyLimiter
 {
     private readonly ConcurrentDictionary<string, StrongBox> _inFlight = new(StringComparer.Ordinal);
     private readonly IOptionsMonitor<SmartECouponOptions> _options;
+    private readonly IRunningInstances _instances;
 
     /// <summary>Creates the limiter.</summary>
-    public TenantConcurrencyLimiter(IOptionsMonitor<SmartECouponOptions> options)
+    public TenantConcurrencyLimiter(IOptionsMonitor<SmartECouponOptions> options, IRunningInstances instances)
     {
         ArgumentNullException.ThrowIfNull(options);
         _options = options;
+        _instances = instances;
     }
 
     /// <summary>How long a refused client should wait before trying again.</summary>
@@ -35,7 +39,7 @@ internal sealed class TenantConcurrencyLimiter
     public TenantRequestLease? TryAcquire(string tenantId, TenantPlan plan)
     {
         ArgumentException.ThrowIfNullOrEmpty(tenantId);
-        var limit = _options.CurrentValue.Plans.For(plan).ConcurrentRequests;
+        var limit = Math.Max(1, _options.CurrentValue.Plans.For(plan).ConcurrentRequests / Math.Max(1, _instances.Count));
         var box = _inFlight.GetOrAdd(tenantId, static _ => new StrongBox());
         while (true)
         {

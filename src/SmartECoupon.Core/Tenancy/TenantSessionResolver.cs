@@ -27,10 +27,12 @@ public sealed class TenantSessionResolver(
     [FromKeyedServices(TenancyCaches.Key)] IMemberRepository members,
     ITenantContext tenantContext,
     IOptionsMonitor<SmartECouponOptions> options,
-    TimeProvider time)
+    TimeProvider time,
+    IRunningInstances? instances = null)
 {
-    // One per process, like the resolver: the plan's concurrent requests are counted here, for every host alike.
-    private readonly TenantConcurrencyLimiter limiter = new(options);
+    // One per process, like the resolver: the plan's concurrent requests are counted here, for every host alike, each
+    // instance enforcing its share of the limit.
+    private readonly TenantConcurrencyLimiter limiter = new(options, instances ?? new SingleRunningInstance());
 
     /// <summary>The session <paramref name="credential"/> establishes, or <see langword="null"/> when it establishes none.</summary>
     public async Task<TenantSession?> ResolveAsync(TenantCredential credential, CancellationToken cancellationToken = default)

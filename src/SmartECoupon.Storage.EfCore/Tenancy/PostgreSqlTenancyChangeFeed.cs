@@ -17,9 +17,14 @@ namespace SmartECoupon.Storage.EfCore.Tenancy;
 /// <para><c>LISTEN</c> needs a session of its own: behind a transaction pooler the listener must use a direct
 /// connection (<see cref="EfCoreStorageOptions.ListenConnectionString"/>). <c>NOTIFY</c> is an ordinary statement and
 /// goes through the adapter's pool.</para>
+/// <para>The listeners also tell how many instances run (<see cref="IRunningInstances"/>): every instance keeps one, so
+/// their number, looked up every few seconds, is the number of instances that share the limits.</para>
 /// </remarks>
-internal sealed partial class PostgreSqlTenancyChangeFeed : ITenancyChangeFeed, IDisposable
+internal sealed partial class PostgreSqlTenancyChangeFeed : ITenancyChangeFeed, IRunningInstances, IDisposable
 {
+    private static readonly TimeSpan CountEvery = TimeSpan.FromSeconds(5);
+    private int _instances = 1;
+
     public const string Channel = "smartecoupon_tenancy";
     private const char Separator = '\u001f';
 
@@ -31,6 +36,7 @@ internal sealed partial class PostgreSqlTenancyChangeFeed : ITenancyChangeFeed, 
     private readonly CancellationTokenSource _stopping = new();
     private Task? _listening;
     private int _started;
+    private int _disposed;
 
     public PostgreSqlTenancyChangeFeed(string listenConnectionString, NpgsqlDataSource notify, ILogger<PostgreSqlTenancyChangeFeed> logger)
     {
@@ -44,6 +50,9 @@ internal sealed partial class PostgreSqlTenancyChangeFeed : ITenancyChangeFeed, 
         _notify = notify;
         _logger = logger;
     }
+
+    /// <summary>The instances listening on this database now (this one included), as last counted.</summary>
+    public int Count => Volatile.Read(ref _instances);
 
     /// <summary>Whether the listener is connected and listening (for tests and readiness).</summary>
     public bool IsListening { get; private set; }
@@ -101,11 +110,15 @@ internal sealed partial class PostgreSqlTenancyChangeFeed : ITenancyChangeFeed, 
                     }
                     // Whatever was sent while no one listened here is lost: forget everything remembered.
                     _local.Publish(new TenancyChange.StorageReplaced());
+                    await CountInstancesAsync(connection, stopping).ConfigureAwait(false);
                     IsListening = true;
                     Log.Listening(_logger);
                     while (!stopping.IsCancellationRequested)
                     {
-                        await connection.WaitAsync(stopping).ConfigureAwait(false);
+                        if (!await connection.WaitAsync(CountEvery, stopping).ConfigureAwait(false))
+                        {
+                            await CountInstancesAsync(connection, stopping).ConfigureAwait(false);
+                        }
                     }
                 }
             }
@@ -126,6 +139,17 @@ internal sealed partial class PostgreSqlTenancyChangeFeed : ITenancyChangeFeed, 
                     return;
                 }
             }
+        }
+    }
+
+    private async Task CountInstancesAsync(NpgsqlConnection connection, CancellationToken stopping)
+    {
+        var count = new NpgsqlCommand(
+            "SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() AND application_name = 'smartecoupon-listen'", connection);
+        await using (count.ConfigureAwait(false))
+        {
+            var listening = (long)(await count.ExecuteScalarAsync(stopping).ConfigureAwait(false))!;
+            Volatile.Write(ref _instances, (int)Math.Max(1, listening));
         }
     }
 
@@ -161,6 +185,11 @@ internal sealed partial class PostgreSqlTenancyChangeFeed : ITenancyChangeFeed, 
 
     public void Dispose()
     {
+        // Registered as the feed and as the count of instances: the container may dispose it twice.
+        if (Interlocked.Exchange(ref _disposed, 1) == 1)
+        {
+            return;
+        }
         _stopping.Cancel();
         try
         {

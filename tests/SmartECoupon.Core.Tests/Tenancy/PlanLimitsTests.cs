@@ -44,8 +44,26 @@ public class PlanLimitsTests
 
 public class TenantConcurrencyLimiterTests
 {
-    private static TenantConcurrencyLimiter CreateLimiter(Action<SmartECouponOptions>? configure = null) =>
-        new(CoreServices.Get<Microsoft.Extensions.Options.IOptionsMonitor<SmartECouponOptions>>(configure));
+    private static TenantConcurrencyLimiter CreateLimiter(Action<SmartECouponOptions>? configure = null, int instances = 1) =>
+        new(CoreServices.Get<Microsoft.Extensions.Options.IOptionsMonitor<SmartECouponOptions>>(configure), new Instances(instances));
+
+    private sealed class Instances(int count) : IRunningInstances
+    {
+        public int Count => count;
+    }
+
+    [Theory]
+    [InlineData(TenantPlan.Standard, 2, 8)]
+    [InlineData(TenantPlan.Standard, 3, 5)]
+    [InlineData(TenantPlan.Free, 8, 1)]
+    public void Each_instance_enforces_its_share_of_the_plans_slots(TenantPlan plan, int instances, int share)
+    {
+        var limiter = CreateLimiter(instances: instances);
+        var leases = Enumerable.Range(0, share).Select(_ => limiter.TryAcquire("tnt_a", plan)).ToList();
+
+        Assert.All(leases, Assert.NotNull);
+        Assert.Null(limiter.TryAcquire("tnt_a", plan));
+    }
 
     [Theory]
     [InlineData(TenantPlan.Free, 4)]
