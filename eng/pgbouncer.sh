@@ -23,6 +23,8 @@ case "$command" in
     folder=$(cd "$folder" && pwd)
     # The login is passed on to the server as it is (the test cluster trusts loopback); PgBouncer only needs to know it.
     printf '"%s" "%s"\n' "$user" "$password" > "$folder/userlist.txt"
+    # More logins the clients use (PGBOUNCER_EXTRA_USERS="name:password name:password"), such as least privilege's.
+    for extra in ${PGBOUNCER_EXTRA_USERS:-}; do printf '"%s" "%s"\n' "${extra%%:*}" "${extra#*:}" >> "$folder/userlist.txt"; done
     cat > "$folder/pgbouncer.ini" <<INI
 [databases]
 * = host=$server_host port=$server_port

@@ -38,12 +38,22 @@ public sealed partial class SmartECouponStorage
             switch (current)
             {
                 case NpgsqlException { IsTransient: true }:
+                case PostgresException { SqlState: var state } when IsSwitchingOver(state):
                 case SqliteException { SqliteErrorCode: 5 or 6 }: // SQLITE_BUSY, SQLITE_LOCKED
                     return true;
             }
         }
         return false;
     }
+
+    /// <summary>
+    /// The SQLSTATEs a server or a pooler answers while the database is away or changing hands, which Npgsql does not
+    /// count as transient: a connection exception (class 08; PgBouncer says <c>server_login_retry</c> and its other
+    /// refusals with 08P01), the server shutting down or not yet accepting connections (57P01–57P03), too many
+    /// connections (53300), and a write that reached a standby during a switch-over (25006). None of them applied a write.
+    /// </summary>
+    private static bool IsSwitchingOver(string state) =>
+        state.StartsWith("08", StringComparison.Ordinal) || state is "57P01" or "57P02" or "57P03" or "53300" or "25006";
 
     /// <summary>The configured provider.</summary>
     public StorageProvider Provider => _options.Provider;
