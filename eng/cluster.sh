@@ -12,11 +12,12 @@
 #   eng/cluster.sh down <folder>               stops everything
 #   eng/cluster.sh kill-primary <folder>       kill -9 of the primary's postmaster and its Patroni (a crash)
 #   eng/cluster.sh primary <folder>            prints the primary node's name
+#   eng/cluster.sh kill-host <folder>          kill -9 of host 1 (an instance that dies mid-request)
 #   eng/cluster.sh revive <folder>             restarts a node that was killed; it rejoins as the standby
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 repo=$(pwd)
-command=${1:?usage: eng/cluster.sh up|down|kill-primary|primary|revive <folder> [base-port]}
+command=${1:?usage: eng/cluster.sh up|down|kill-primary|kill-host|primary|revive <folder> [base-port]}
 folder=${2:?usage: eng/cluster.sh up|down|kill-primary|primary <folder> [base-port]}
 mkdir -p "$folder"
 folder=$(cd "$folder" && pwd)
@@ -210,6 +211,11 @@ CFG
     kill -9 "$(cat "$folder/$node/patroni.pid")" 2>/dev/null || true
     kill -9 "$(head -n1 "$folder/$node/data/postmaster.pid")" 2>/dev/null || true
     echo "$node"
+    ;;
+  kill-host)
+    # An instance dies mid-request: kill -9 of host 1; HAProxy takes it out of the rotation.
+    kill -9 "$(cat "$folder/host1/pid")" 2>/dev/null || true
+    echo host1
     ;;
   revive)
     # Restarts the Patroni of a node that is down (after kill-primary): it rejoins as a standby (pg_rewind).

@@ -1,6 +1,6 @@
 #!/usr/bin/env python3
-"""A failover drill against eng/cluster.sh: a burst of redemptions through HAProxy while the PostgreSQL primary is
-killed (kill -9), with clients that retry the same Idempotency-Key and honour Retry-After. Afterwards every key has
+"""A failover drill against eng/cluster.sh: a burst of redemptions through HAProxy while the PostgreSQL primary (or a
+host instance, --kill host) is killed (kill -9), with clients that retry the same Idempotency-Key and honour Retry-After. Afterwards every key has
 exactly one redemption, every acknowledged redemption is stored, and the coupon's counter equals the rows. Prints the
 seconds during which writes were refused.
 
@@ -13,6 +13,7 @@ parser.add_argument("folder")
 parser.add_argument("--tickets", type=int, default=400)
 parser.add_argument("--workers", type=int, default=8)
 parser.add_argument("--kill-after", type=float, default=3.0)
+parser.add_argument("--kill", choices=["primary", "host"], default="primary", help="what dies mid-burst")
 args = parser.parse_args()
 base = int(open(os.path.join(args.folder, "base-port")).read())
 url = f"http://127.0.0.1:{base + 60}"
@@ -107,7 +108,7 @@ for thread in threads:
     thread.start()
 time.sleep(args.kill_after)
 killed_at = time.monotonic()
-killed = subprocess.run([os.path.join(repo, "eng", "cluster.sh"), "kill-primary", args.folder], capture_output=True, text=True).stdout.strip()
+killed = subprocess.run([os.path.join(repo, "eng", "cluster.sh"), "kill-" + args.kill, args.folder], capture_output=True, text=True).stdout.strip()
 for thread in threads:
     thread.join()
 finished = time.monotonic()
