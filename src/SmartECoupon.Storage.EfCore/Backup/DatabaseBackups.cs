@@ -17,7 +17,7 @@ internal sealed class SqliteDatabaseBackup(IOptions<EfCoreStorageOptions> option
 {
     public string FileExtension => "sqlite";
 
-    private string LiveConnectionString => new SqliteConnectionStringBuilder(options.Value.OwnerOrMainConnectionString) { Pooling = false }.ToString();
+    private string LiveConnectionString => new SqliteConnectionStringBuilder(options.Value.EffectiveConnectionString) { Pooling = false }.ToString();
 
     public async Task<IReadOnlyDictionary<string, long>> BackupToAsync(string path, CancellationToken cancellationToken = default)
     {
@@ -101,7 +101,7 @@ internal sealed class SqliteDatabaseBackup(IOptions<EfCoreStorageOptions> option
 /// the owner, so the dump's session declares the cross-tenant scope that the policies admit. A restore runs
 /// <c>pg_restore --clean --single-transaction</c> (all or nothing), grants the request role again, and counts the rows.
 /// </summary>
-internal sealed class PostgreSqlDatabaseBackup(IOptions<EfCoreStorageOptions> options, PostgreSqlConnections sessions) : IDatabaseBackup
+internal sealed class PostgreSqlDatabaseBackup(IOptions<EfCoreStorageOptions> options, PostgreSqlConnections connections) : IDatabaseBackup
 {
     public string FileExtension => "dump";
 
@@ -128,13 +128,13 @@ internal sealed class PostgreSqlDatabaseBackup(IOptions<EfCoreStorageOptions> op
     public async Task<RestoreCheck> RestoreFromAsync(string path, CancellationToken cancellationToken = default)
     {
         // Idle connections of this database's pools go, so none outlives the tables it saw.
-        sessions.Clear();
+        connections.Clear();
         using (var pooled = new NpgsqlConnection(options.Value.OwnerOrMainConnectionString))
         {
             NpgsqlConnection.ClearPool(pooled);
         }
         var output = await RunAsync("pg_restore", ["--clean", "--if-exists", "--no-owner", "--no-acl", "--single-transaction", "--exit-on-error", path], cancellationToken).ConfigureAwait(false);
-        sessions.Clear();
+        connections.Clear();
         using (var pooled = new NpgsqlConnection(options.Value.OwnerOrMainConnectionString))
         {
             NpgsqlConnection.ClearPool(pooled);

@@ -44,17 +44,10 @@ internal static class RowLevelSecurity
     public static void Enable(MigrationBuilder migrationBuilder, string tenantColumn, params string[] tables)
     {
         migrationBuilder.Sql(EnsurePlatformRoleSql);
-        foreach (var table in tables)
-        {
-            migrationBuilder.Sql($"""
-                ALTER TABLE {table} ENABLE ROW LEVEL SECURITY;
-                ALTER TABLE {table} FORCE ROW LEVEL SECURITY;
-                DROP POLICY IF EXISTS {PolicyName} ON {table};
-                DROP POLICY IF EXISTS {PlatformPolicyName} ON {table};
-                CREATE POLICY {PolicyName} ON {table} USING ({Predicate(tenantColumn)}) WITH CHECK ({Predicate(tenantColumn)});
-                CREATE POLICY {PlatformPolicyName} ON {table} USING ({PlatformPredicate}) WITH CHECK ({PlatformPredicate});
-                """);
-        }
+        Force(migrationBuilder, tables, table => $"""
+            CREATE POLICY {PolicyName} ON {table} USING ({Predicate(tenantColumn)}) WITH CHECK ({Predicate(tenantColumn)});
+            CREATE POLICY {PlatformPolicyName} ON {table} USING ({PlatformPredicate}) WITH CHECK ({PlatformPredicate});
+            """);
     }
 
     /// <summary>
@@ -65,6 +58,12 @@ internal static class RowLevelSecurity
     public static void EnableWithScopeSetting(MigrationBuilder migrationBuilder, params string[] tables)
     {
         var predicate = $"{Predicate("tenant_id")} OR current_setting('smartecoupon.scope', true) = 'all'";
+        Force(migrationBuilder, tables, table => $"CREATE POLICY {PolicyName} ON {table} USING ({predicate}) WITH CHECK ({predicate});");
+    }
+
+    /// <summary>Enables and forces row-level security on each table, replacing whatever policies it had by <paramref name="policies"/>.</summary>
+    private static void Force(MigrationBuilder migrationBuilder, string[] tables, Func<string, string> policies)
+    {
         foreach (var table in tables)
         {
             migrationBuilder.Sql($"""
@@ -72,7 +71,7 @@ internal static class RowLevelSecurity
                 ALTER TABLE {table} FORCE ROW LEVEL SECURITY;
                 DROP POLICY IF EXISTS {PolicyName} ON {table};
                 DROP POLICY IF EXISTS {PlatformPolicyName} ON {table};
-                CREATE POLICY {PolicyName} ON {table} USING ({predicate}) WITH CHECK ({predicate});
+                {policies(table)}
                 """);
         }
     }
