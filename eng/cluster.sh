@@ -140,6 +140,8 @@ backend hosts
   mode http
   timeout server 60s
   balance roundrobin
+  # Which instance answered: the cluster's contract tests check that requests alternate.
+  http-response set-header X-Served-By %s
   option httpchk GET /readyz
   http-check expect status 200
   default-server inter 500ms fall 2 rise 1

@@ -5,7 +5,7 @@ using System.Text.Json;
 namespace SmartECoupon.WebHost.Tests;
 
 /// <summary>Coupons, images, tickets and codes through HTTP.</summary>
-public abstract class CouponContract(HostFactory factory) : HostContract(factory)
+public abstract class CouponContract(IHostUnderTest host) : HostContract(host)
 {
     /// <summary>A tiny PNG: its signature is what the type is decided from.</summary>
     protected static readonly byte[] Png = [0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A, 0, 0, 0, 13, 0x49, 0x48, 0x44, 0x52, 0, 0, 0, 1, 0, 0, 0, 1, 8, 6, 0, 0, 0];

@@ -17,22 +17,16 @@ public sealed record ApiAnswer(HttpStatusCode Status, JsonElement Body, HttpResp
 }
 
 /// <summary>What the contract tests share: the host on one provider, and helpers that call it as a client would.</summary>
-public abstract class HostContract(HostFactory factory)
+public abstract class HostContract(IHostUnderTest host)
 {
-    protected HostFactory Factory { get; } = factory;
+    protected IHostUnderTest Factory { get; } = host;
 
     /// <summary>A client with the first operator's key.</summary>
     protected HttpClient Operator() => Factory.Client(Factory.OperatorKey);
 
     protected HttpClient Client(string? apiKey) => Factory.Client(apiKey);
 
-    protected void SkipUnlessAvailable()
-    {
-        if (Factory is PostgreSqlHostFactory)
-        {
-            PostgreSqlHostFactory.SkipUnlessConfigured();
-        }
-    }
+    protected void SkipUnlessAvailable() => Factory.SkipUnlessAvailable();
 
     protected async Task<ApiTenant> NewTenantAsync(string plan = "premium")
     {

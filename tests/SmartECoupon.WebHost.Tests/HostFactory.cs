@@ -13,7 +13,7 @@ namespace SmartECoupon.WebHost.Tests;
 /// the embedded default; <see cref="PostgreSqlHostFactory"/> a database created on the server named by
 /// <c>SMARTECOUPON_TEST_POSTGRES</c> (skipped outside CI without it, as the storage tests are).
 /// </summary>
-public abstract class HostFactory : WebApplicationFactory<Program>
+public abstract class HostFactory : WebApplicationFactory<Program>, IHostUnderTest
 {
     protected HostFactory()
     {
@@ -69,6 +69,10 @@ public abstract class HostFactory : WebApplicationFactory<Program>
         return client;
     }
 
+    public virtual void SkipUnlessAvailable()
+    {
+    }
+
     protected override void Dispose(bool disposing)
     {
         base.Dispose(disposing);
@@ -106,6 +110,8 @@ public class PostgreSqlHostFactory : HostFactory
 
     /// <summary>The host's own database.</summary>
     public string DatabaseName => _database;
+
+    public override void SkipUnlessAvailable() => SkipUnlessConfigured();
 
     /// <summary>Whether PostgreSQL is configured; without it the tests skip, except under CI=true where they fail.</summary>
     public static void SkipUnlessConfigured()

@@ -8,7 +8,7 @@ namespace SmartECoupon.WebHost.Tests;
 /// for an id that does not exist, and changes nothing; spoofed tenant headers and fields are ignored; B's exports hold
 /// nothing of A.
 /// </summary>
-public abstract class IsolationSweep(HostFactory factory) : HostContract(factory)
+public abstract class IsolationSweep(IHostUnderTest host) : HostContract(host)
 {
     private static Dictionary<string, string> Key() => new() { ["Idempotency-Key"] = Guid.NewGuid().ToString("N") };
 

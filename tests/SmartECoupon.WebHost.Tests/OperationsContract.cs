@@ -159,7 +159,7 @@ public abstract class OperationsContract(HostFactory factory) : HostContract(fac
         AssertProblem(await SendAsync(admin, HttpMethod.Post, "/api/v1/maintenance", new { title = "x", startsAt = soon, endsAt = soon }), HttpStatusCode.Forbidden, "forbidden");
 
         // The outbox sender writes one e-mail per tenant administrator to the pickup folder.
-        var folder = Factory.MailFolder;
+        var folder = factory.MailFolder;
         var waited = System.Diagnostics.Stopwatch.StartNew();
         string? mail = null;
         while (mail is null && waited.Elapsed < TimeSpan.FromSeconds(30))

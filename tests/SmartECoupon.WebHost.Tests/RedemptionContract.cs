@@ -4,7 +4,7 @@ using System.Text.Json;
 namespace SmartECoupon.WebHost.Tests;
 
 /// <summary>Redemptions through HTTP: the rules' order, idempotency, voids, validation, the guessing guard and a race.</summary>
-public abstract class RedemptionContract(HostFactory factory) : HostContract(factory)
+public abstract class RedemptionContract(IHostUnderTest host) : HostContract(host)
 {
     private static Dictionary<string, string> Key(string key) => new() { ["Idempotency-Key"] = key };
 

@@ -4,7 +4,7 @@ using System.Text;
 namespace SmartECoupon.WebHost.Tests;
 
 /// <summary>The contract's conventions, operators, tenants, members and stores, through HTTP.</summary>
-public abstract class TenancyContract(HostFactory factory) : HostContract(factory)
+public abstract class TenancyContract(IHostUnderTest host) : HostContract(host)
 {
     [SkippableFact]
     public async Task Requests_without_a_valid_key_are_401_and_wrong_roles_403()
@@ -180,7 +180,7 @@ public abstract class TenancyContract(HostFactory factory) : HostContract(factor
     }
 }
 
-public abstract class ConcurrencyContract(HostFactory factory) : HostContract(factory)
+public abstract class ConcurrencyContract(IHostUnderTest host) : HostContract(host)
 {
     [SkippableFact]
     public async Task A_tenant_over_its_plan_s_concurrent_requests_gets_429_with_retry_after_and_a_retrying_client_gets_through()
