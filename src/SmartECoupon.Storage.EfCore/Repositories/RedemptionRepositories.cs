@@ -42,11 +42,15 @@ internal sealed class EfRedemptionRepository(SmartECouponDbContextFactory factor
         var db = Factory.ForTenant();
         await using var dbScope = db.ConfigureAwait(false);
         var value = lookup.Value;
+        // PostgreSQL reads through one server-side function (see PostgreSqlRedemptionSnapshot); SQLite runs the compiled joins.
+        var postgreSql = Factory.Provider == StorageProvider.PostgreSql;
         switch (lookup.Kind)
         {
             case RedemptionLookupKind.TicketToken:
             {
-                var found = await TicketByToken(db, value, cancellationToken).ConfigureAwait(false);
+                var found = postgreSql
+                    ? await PostgreSqlRedemptionSnapshot.FindAsync(db, CurrentTenant, PostgreSqlRedemptionSnapshot.ByTicketToken, value, null, cancellationToken).ConfigureAwait(false) is { Ticket: { } ticket } match ? new TicketMatch(ticket, match.Coupon!) : null
+                    : await TicketByToken(db, value, cancellationToken).ConfigureAwait(false);
                 return found is null ? null : new RedemptionSnapshot
                 {
                     Coupon = RowMapping.ToDomain(found.Coupon),
@@ -57,7 +61,9 @@ internal sealed class EfRedemptionRepository(SmartECouponDbContextFactory factor
             }
             case RedemptionLookupKind.Code:
             {
-                var found = await ByCode(db, value, cancellationToken).ConfigureAwait(false);
+                var found = postgreSql
+                    ? await PostgreSqlRedemptionSnapshot.FindAsync(db, CurrentTenant, PostgreSqlRedemptionSnapshot.ByCode, value, null, cancellationToken).ConfigureAwait(false) is { Code: { } code } match ? new CodeMatch(code, match.Coupon!, match.Ticket) : null
+                    : await ByCode(db, value, cancellationToken).ConfigureAwait(false);
                 if (found is null)
                 {
                     return null;
@@ -80,7 +86,9 @@ internal sealed class EfRedemptionRepository(SmartECouponDbContextFactory factor
             case RedemptionLookupKind.SharedCode:
             {
                 var userKey = lookup.UserKey ?? throw new ArgumentException("A shared-code look-up needs a user key.", nameof(lookup));
-                var found = await BySharedCode(db, value, userKey, cancellationToken).ConfigureAwait(false);
+                var found = postgreSql
+                    ? await PostgreSqlRedemptionSnapshot.FindAsync(db, CurrentTenant, PostgreSqlRedemptionSnapshot.BySharedCode, value, userKey, cancellationToken).ConfigureAwait(false) is { } match ? new SharedCodeMatch(match.Coupon!, match.Ticket) : null
+                    : await BySharedCode(db, value, userKey, cancellationToken).ConfigureAwait(false);
                 return found is null ? null : new RedemptionSnapshot
                 {
                     Coupon = RowMapping.ToDomain(found.Coupon),
