@@ -21,6 +21,12 @@ public interface IHostUnderTest
 
     /// <summary>Skips the test when the host cannot run here (and fails instead where it must run).</summary>
     void SkipUnlessAvailable();
+
+    /// <summary>
+    /// Waits until a change to keys, members or tenants has reached every instance: at once for one process; for several,
+    /// the time the contract gives (1 second), since the next request may reach an instance the notification has not.
+    /// </summary>
+    Task ChangesReachEveryInstanceAsync() => Task.CompletedTask;
 }
 
 /// <summary>
@@ -42,6 +48,9 @@ public sealed class ClusterHost : IHostUnderTest
 
     /// <summary>How many answers each instance gave, by HAProxy's name for it.</summary>
     public IReadOnlyDictionary<string, int> ServedBy => _servedBy;
+
+    // Key, member and tenant changes reach the other instance within a second (LISTEN/NOTIFY; measured in milliseconds).
+    public Task ChangesReachEveryInstanceAsync() => Task.Delay(TimeSpan.FromSeconds(1));
 
     public void SkipUnlessAvailable()
     {

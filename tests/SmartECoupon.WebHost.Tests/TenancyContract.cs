@@ -60,6 +60,7 @@ public abstract class TenancyContract(IHostUnderTest host) : HostContract(host)
         Assert.Equal(HttpStatusCode.OK, (await SendAsync(second, HttpMethod.Get, "/api/v1/tenants")).Status);
 
         Assert.Equal(HttpStatusCode.NoContent, (await SendAsync(second, HttpMethod.Delete, "/api/v1/operators/" + created.Text("id"))).Status);
+        await Factory.ChangesReachEveryInstanceAsync();
         AssertProblem(await SendAsync(second, HttpMethod.Get, "/api/v1/tenants"), HttpStatusCode.Unauthorized, "unauthenticated");
         AssertProblem(await SendAsync(op, HttpMethod.Delete, "/api/v1/operators/opr_00000000000000000000000000"), HttpStatusCode.Conflict, "last_operator");
         AssertProblem(await SendAsync(op, HttpMethod.Delete, "/api/v1/operators/opr_01jdx3k9v2m7q8r4s5t6w7x8y9"), HttpStatusCode.NotFound, "not_found");
@@ -110,6 +111,7 @@ public abstract class TenancyContract(IHostUnderTest host) : HostContract(host)
         Assert.Equal(HttpStatusCode.OK, cancelled.Status);
         // 10 business days after Monday 2026-01-05, 成人の日 (01-12) not counted.
         Assert.Equal(("cancelled", "2026-01-05", "2026-01-20"), (cancelled.Text("status"), cancelled.Text("cancelledOn"), cancelled.Text("purgeDueOn")));
+        await Factory.ChangesReachEveryInstanceAsync();
 
         Assert.Equal(HttpStatusCode.OK, (await SendAsync(admin, HttpMethod.Get, "/api/v1/stores")).Status);
         AssertProblem(await SendAsync(admin, HttpMethod.Post, "/api/v1/stores", new { name = "二号店" }), HttpStatusCode.Forbidden, "tenant_cancelled");
@@ -118,6 +120,7 @@ public abstract class TenancyContract(IHostUnderTest host) : HostContract(host)
         Assert.Equal(HttpStatusCode.OK, run.Status);
         var purged = Assert.Single(run.Body.GetProperty("purged").EnumerateArray(), p => p.GetProperty("tenantId").GetString() == tenant.Id);
         Assert.Equal(1, purged.GetProperty("deleted").GetProperty("stores").GetInt64());
+        await Factory.ChangesReachEveryInstanceAsync();
 
         AssertProblem(await SendAsync(admin, HttpMethod.Get, "/api/v1/stores"), HttpStatusCode.Unauthorized, "unauthenticated");
         var gone = await SendAsync(op, HttpMethod.Get, "/api/v1/tenants/" + tenant.Id);
@@ -142,11 +145,13 @@ public abstract class TenancyContract(IHostUnderTest host) : HostContract(host)
 
         var rotated = await SendAsync(admin, HttpMethod.Post, $"/api/v1/members/{created.Text("id")}/rotate-key");
         Assert.Equal(HttpStatusCode.OK, rotated.Status);
+        await Factory.ChangesReachEveryInstanceAsync();
         AssertProblem(await SendAsync(staff, HttpMethod.Get, "/api/v1/stores"), HttpStatusCode.Unauthorized, "unauthenticated");
         using var rotatedStaff = Client(rotated.Text("apiKey"));
         Assert.Equal(HttpStatusCode.OK, (await SendAsync(rotatedStaff, HttpMethod.Get, "/api/v1/stores")).Status);
 
         Assert.Equal(HttpStatusCode.NoContent, (await SendAsync(admin, HttpMethod.Delete, $"/api/v1/members/{created.Text("id")}")).Status);
+        await Factory.ChangesReachEveryInstanceAsync();
         AssertProblem(await SendAsync(rotatedStaff, HttpMethod.Get, "/api/v1/stores"), HttpStatusCode.Unauthorized, "unauthenticated");
         AssertProblem(await SendAsync(admin, HttpMethod.Post, "/api/v1/members", new { displayName = "x", role = "owner" }), HttpStatusCode.UnprocessableEntity, "validation_failed");
     }
