@@ -153,21 +153,23 @@ public abstract class PortabilityConformance(IStorageHarness harness) : Conforma
         using (In(tenant))
         {
             await Get<StoreService>().CreateAsync("本店", tenant.Admin);
-            await Get<StoreService>().CreateAsync("𠮷野家前店", tenant.Admin);
+            await Get<StoreService>().CreateAsync("𠮷野家前店の剝がし", tenant.Admin);
 
             var failed = await Get<TenantDataExporter>().ExportAsync(CsvDataset.Stores, new CsvExportOptions { Encoding = CsvExportEncoding.ShiftJis });
 
             Assert.False(failed.Succeeded);
             Assert.Equal(FailureCodes.Unencodable, failed.Failure.Code);
             var error = Assert.Single(failed.Failure.Errors);
-            Assert.Equal(("stores", 2L, "name", FailureCodes.Unencodable), (error.Location!.Dataset, error.Location.Row!.Value, error.Location.Column, error.Code));
-            Assert.Equal(["𠮷 (U+20BB7)"], error.OffendingCharacters);
+            // The row as Excel shows it (the header is row 1), and every character the cell cannot hold.
+            Assert.Equal(("stores", 3L, "name", FailureCodes.Unencodable), (error.Location!.Dataset, error.Location.Row!.Value, error.Location.Column, error.Code));
+            Assert.Equal(["𠮷 (U+20BB7)", "剝 (U+525D)"], error.OffendingCharacters);
+            Assert.Contains("row 3", error.Message.English, StringComparison.Ordinal);
 
             var bundle = await Get<TenantDataExporter>().ExportBundleAsync(new CsvExportOptions { Encoding = CsvExportEncoding.ShiftJis });
             Assert.Equal(FailureCodes.Unencodable, bundle.Failure?.Code);
 
             var utf8 = await ExportAsync(CsvDataset.Stores, CsvExportOptions.Default);
-            Assert.Contains("𠮷野家前店", Encoding.UTF8.GetString(utf8.Bytes), StringComparison.Ordinal);
+            Assert.Contains("𠮷野家前店の剝がし", Encoding.UTF8.GetString(utf8.Bytes), StringComparison.Ordinal);
         }
     }
 

@@ -56,7 +56,7 @@ internal static class CouponCsvReader
         var headers = new Dictionary<string, string>(StringComparer.Ordinal);
         var options = CsvReaderOptions.Default with
         {
-            Separator = ',',
+            Separator = SeparatorOf(utf8.Span, encoding),
             HasHeader = true,
             TrackLineNumbers = true,
             SkipEmptyLines = true,
@@ -109,6 +109,20 @@ internal static class CouponCsvReader
         return errors.Items.Count > 0
             ? new CouponCsvReadResult([], errors.Items, encoding)
             : new CouponCsvReadResult(rows, [], encoding) { Headers = headers };
+    }
+
+    /// <summary>
+    /// Excel's 「Unicode テキスト」 is UTF-16 with a tab between fields, where its CSV formats use commas: a UTF-16 file
+    /// whose header line holds a tab is read as tab-separated. (A comma inside a header name is no reason to split it.)
+    /// </summary>
+    private static char SeparatorOf(ReadOnlySpan<byte> utf8, string encoding)
+    {
+        if (encoding != "utf-16")
+        {
+            return ',';
+        }
+        var end = utf8.IndexOfAny("\r\n"u8);
+        return (end < 0 ? utf8 : utf8[..end]).Contains((byte)'\t') ? '\t' : ',';
     }
 
     /// <summary>Maps the header's columns to coupon keys; reports unknown, repeated and missing columns.</summary>

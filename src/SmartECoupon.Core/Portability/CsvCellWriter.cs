@@ -122,15 +122,17 @@ internal sealed class CsvCellWriter : IAsyncDisposable
         {
             return;
         }
-        var offending = cell.EnumerateRunes().First(r => !Cp932.CanEncode(r));
-        var character = CharacterClassifier.Describe(offending);
+        // Every character the cell cannot hold, once each, so that one export tells the user all there is to change.
+        var offending = cell.EnumerateRunes().Where(r => !Cp932.CanEncode(r)).Distinct().Select(CharacterClassifier.Describe).ToList();
         var column = _headers[_column];
+        // The row as Excel numbers it: the header is row 1, the first record row 2.
+        var row = Rows + 1;
         _errors.Add(new ValidationError(column, FailureCodes.Unencodable, new LocalizedMessage(
-            $"{_dataset}の{Rows}行目、{column}列の{character}はShift_JISで表せません。UTF-8で出力してください。",
-            $"{_dataset}, row {Rows}, column {column}: {character} cannot be written in Shift_JIS; export in UTF-8 instead."))
+            $"{_dataset}の{row}行目、{column}列の{string.Join("、", offending)}はShift_JISで表せません。UTF-8で出力してください。",
+            $"{_dataset}, row {row}, column {column}: {string.Join(", ", offending)} cannot be written in Shift_JIS; export in UTF-8 instead."))
         {
-            OffendingCharacters = [character],
-            Location = new CsvLocation { Dataset = _dataset, Row = Rows, Column = column },
+            OffendingCharacters = offending,
+            Location = new CsvLocation { Dataset = _dataset, Row = row, Column = column },
         });
     }
 }

@@ -43,10 +43,11 @@ internal static class CsvInputDecoder
             utf8 = bytes;
             return true;
         }
-        // Excel's "CSV (コンマ区切り)": CP932. The decoder refuses bytes that are not CP932 rather than guessing; the NEC
-        // selected IBM codes (0xED, 0xEE) decode normally, and the input policies then judge every character.
+        // Excel's "CSV (コンマ区切り)": CP932. Decoded leniently, as Windows would: the NEC-selected IBM codes (0xED, 0xEE)
+        // and the IBM duplicates that NEC-style systems write decode to their characters, bytes CP932 does not map at all
+        // are refused rather than guessed, and the input policies then judge every character.
         encoding = "shift_jis";
-        return TryTranscode(Cp932.StrictEncoding, bytes, out utf8, out error);
+        return TryTranscode(Cp932.LenientDecoding, bytes, out utf8, out error);
     }
 
     private static bool TryTranscode(Encoding from, ReadOnlyMemory<byte> bytes, out ReadOnlyMemory<byte> utf8, out ValidationError? error)
@@ -60,8 +61,10 @@ internal static class CsvInputDecoder
         catch (DecoderFallbackException ex)
         {
             utf8 = default;
-            error = Problem($"ファイルをUTF-8としてもShift_JISとしても読めません（{ex.Index}バイト目付近）。Excelでは「CSV UTF-8」で保存してください。",
-                $"The file is neither UTF-8 nor Shift_JIS (near byte {ex.Index}). Save it from Excel as \"CSV UTF-8\".");
+            // Byte offsets count from 1, as a hex editor's "byte 1" is the file's first.
+            var offset = ex.Index + 1;
+            error = Problem($"ファイルをUTF-8としてもShift_JISとしても読めません（{offset}バイト目付近）。Excelでは「CSV UTF-8」で保存してください。",
+                $"The file is neither UTF-8 nor Shift_JIS (near byte {offset}). Save it from Excel as \"CSV UTF-8\".");
             return false;
         }
     }

@@ -19,6 +19,16 @@ public static class Cp932
     /// <summary>The CP932 encoding with exception fallbacks: it never writes a silent <c>?</c>.</summary>
     public static Encoding StrictEncoding { get; } = CreateStrict();
 
+    /// <summary>
+    /// CP932 for reading what other systems wrote: it decodes every code Windows' CP932 maps, including the duplicates
+    /// the strict decoder refuses (the NEC-selected IBM extensions 0xED40–0xEEFC, such as 髙 written as 0xEEE0, and the
+    /// IBM duplicates such as ㈱ at 0xFA58), each to the one character Windows gives it; a byte sequence CP932 does not
+    /// map at all still fails, with its position. What the characters may be is for the input policies to judge.
+    /// </summary>
+    public static Encoding LenientDecoding { get; } = CreateLenient();
+
+    private static readonly Lazy<FrozenDictionary<ushort, char>> Duplicates = new(BuildDuplicates);
+
     /// <summary>Whether <paramref name="rune"/> can be written in CP932.</summary>
     public static bool CanEncode(Rune rune) => rune.IsBmp && Codes.Value.ContainsKey((char)rune.Value);
 
@@ -75,6 +85,99 @@ public static class Cp932
         encoding.EncoderFallback = EncoderFallback.ExceptionFallback;
         encoding.DecoderFallback = DecoderFallback.ExceptionFallback;
         return encoding;
+    }
+
+    private static Encoding CreateLenient()
+    {
+        var encoding = (Encoding)CreateStrict().Clone();
+        encoding.DecoderFallback = new DuplicateCodeFallback();
+        return encoding;
+    }
+
+    // The codes the strict decoder refuses and Windows' table maps: the provider's default decoder reads them through its
+    // best-fit table (EE E0 → 髙, FA 58 → ㈱), and each is kept when that gives one real character, not a substitute.
+    private static FrozenDictionary<ushort, char> BuildDuplicates()
+    {
+        var replacing = CodePagesEncodingProvider.Instance.GetEncoding(932) ?? throw new PlatformNotSupportedException("CP932 is not available.");
+        var table = new Dictionary<ushort, char>();
+        for (var lead = 0x81; lead <= 0xFC; lead++)
+        {
+            if (lead is > 0x9F and < 0xE0)
+            {
+                continue;
+            }
+            for (var trail = 0x40; trail <= 0xFC; trail++)
+            {
+                byte[] bytes = [(byte)lead, (byte)trail];
+                try
+                {
+                    StrictEncoding.GetString(bytes);
+                    continue;
+                }
+                catch (DecoderFallbackException)
+                {
+                }
+                var text = replacing.GetString(bytes);
+                if (text.Length == 1 && text[0] is not '\uFFFD' and not '?' and not '\u30FB' && !char.IsSurrogate(text[0]))
+                {
+                    table[(ushort)((lead << 8) | trail)] = text[0];
+                }
+            }
+        }
+        return table.ToFrozenDictionary();
+    }
+
+    /// <summary>Maps a duplicate code the strict decoder refused to Windows' character; refuses anything else.</summary>
+    private sealed class DuplicateCodeFallback : DecoderFallback
+    {
+        public override int MaxCharCount => 1;
+
+        public override DecoderFallbackBuffer CreateFallbackBuffer() => new Buffer();
+
+        private sealed class Buffer : DecoderFallbackBuffer
+        {
+            private char _pending;
+            private int _remaining;
+
+            public override int Remaining => _remaining;
+
+            public override bool Fallback(byte[] bytesUnknown, int index)
+            {
+                if (bytesUnknown.Length == 2 && Duplicates.Value.TryGetValue((ushort)((bytesUnknown[0] << 8) | bytesUnknown[1]), out var character))
+                {
+                    _pending = character;
+                    _remaining = 1;
+                    return true;
+                }
+                throw new DecoderFallbackException($"CP932 maps no character to {Convert.ToHexString(bytesUnknown)} at byte {index}.", bytesUnknown, index);
+            }
+
+            public override char GetNextChar()
+            {
+                if (_remaining == 0)
+                {
+                    return '\0';
+                }
+                _remaining = 0;
+                return _pending;
+            }
+
+            public override bool MovePrevious()
+            {
+                if (_remaining == 1 || _pending == '\0')
+                {
+                    return false;
+                }
+                _remaining = 1;
+                return true;
+            }
+
+            public override void Reset()
+            {
+                _remaining = 0;
+                _pending = '\0';
+            }
+        }
     }
 
     private static FrozenDictionary<char, ushort> Build()

@@ -19,12 +19,18 @@ public enum CompositionMode
 /// <summary>Targeted text conversions for Japanese input. Each is idempotent; none is a silent whole-string NFKC.</summary>
 public static class TextNormalization
 {
-    private static readonly System.Buffers.SearchValues<char> WaveDashFamily = System.Buffers.SearchValues.Create("\u301C\u2014\u2016\u2212\u00A2\u00A3\u00AC");
+    private static readonly System.Buffers.SearchValues<char> WaveDashFamily = System.Buffers.SearchValues.Create("\u301C\u2014\u2016\u2212\u00A2\u00A3\u00A5\u00AC");
 
     /// <summary>
     /// Maps the JIS-side forms of the wave-dash family to the characters CP932 holds, so that text typed on macOS, iOS
-    /// or in Java passes a Shift_JIS-based check and survives a Shift_JIS export: 〜→～, —→―, ‖→∥, −→－, ¢→￠, £→￡, ¬→￢.
+    /// or in Java passes a Shift_JIS-based check and survives a Shift_JIS export: 〜→～, —→―, ‖→∥, −→－, ¢→￠, £→￡, ¬→￢,
+    /// and the half-width yen sign a macOS JIS keyboard types, ¥ (U+00A5)→￥ (U+FFE5), which CP932 cannot hold either.
     /// </summary>
+    /// <remarks>
+    /// The backslash (U+005C) is left as it is: it is what byte 0x5C of a Shift_JIS file decodes to, which Japanese fonts
+    /// draw as ¥, so "¥1,000" saved by Excel as CSV arrives as "\1,000" and goes back to the same byte on a Shift_JIS
+    /// export. Turning it into a yen sign would change codes and text that mean a backslash.
+    /// </remarks>
     public static string MapWaveDashFamily(string text)
     {
         ArgumentNullException.ThrowIfNull(text);
@@ -44,6 +50,7 @@ public static class TextNormalization
                     '\u2212' => '\uFF0D',
                     '\u00A2' => '\uFFE0',
                     '\u00A3' => '\uFFE1',
+                    '\u00A5' => '\uFFE5',
                     '\u00AC' => '\uFFE2',
                     var c => c,
                 };

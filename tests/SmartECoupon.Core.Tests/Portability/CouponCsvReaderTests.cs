@@ -106,6 +106,34 @@ public sealed class CouponCsvReaderTests
     }
 
     [Fact]
+    public void Shift_jis_from_nec_style_systems_reads_the_nec_selected_and_ibm_duplicate_codes()
+    {
+        // 髙 written as EE E0 (NEC-selected IBM extension) and ㈱ as FA 58 (IBM duplicate): Windows' CP932 maps both, the
+        // strict decoder refuses them. The bytes are written by hand: the encoder would write the canonical codes.
+        byte[] bytes = [.. "title,benefit\r\n"u8, 0xEE, 0xE0, .. Cp932.StrictEncoding.GetBytes("橋"), (byte)',', 0xFA, 0x58, .. "ABC\r\n"u8];
+
+        var result = Read(bytes);
+
+        Assert.Empty(result.Errors.Select(e => $"{e.Code}: {e.Message.English}"));
+        Assert.Equal("shift_jis", result.Encoding);
+        var row = Assert.Single(result.Rows);
+        Assert.Equal(("髙橋", "㈱ABC"), (row.Content.Title, row.Content.Benefit));
+    }
+
+    [Fact]
+    public void Excel_unicode_text_is_utf16_separated_by_tabs()
+    {
+        // 「Unicode テキスト」: UTF-16LE with a byte order mark, tab-separated; a comma is then part of a value.
+        var bytes = Encoding.Unicode.GetPreamble().Concat(Encoding.Unicode.GetBytes("タイトル\t特典\r\n秋のフェア\t無料, 先着順\r\n")).ToArray();
+
+        var result = Read(bytes);
+
+        Assert.Empty(result.Errors.Select(e => $"{e.Code}: {e.Message.English}"));
+        var row = Assert.Single(result.Rows);
+        Assert.Equal(("utf-16", "秋のフェア", "無料, 先着順"), (result.Encoding, row.Content.Title, row.Content.Benefit));
+    }
+
+    [Fact]
     public void Utf16_with_a_byte_order_mark_reads()
     {
         var bytes = Encoding.Unicode.GetPreamble().Concat(Encoding.Unicode.GetBytes("title,benefit\r\n秋,無料")).ToArray();
@@ -222,6 +250,9 @@ public sealed class CouponCsvReaderTests
 
         Assert.Equal(FailureCodes.MalformedCsv, error.Code);
         Assert.Contains("Shift_JIS", error.Message.English, StringComparison.Ordinal);
+        // The 18th byte, counted from 1 as a hex editor does.
+        Assert.Contains("near byte 18)", error.Message.English, StringComparison.Ordinal);
+        Assert.Contains("18バイト目", error.Message.Japanese, StringComparison.Ordinal);
     }
 
     [Fact]

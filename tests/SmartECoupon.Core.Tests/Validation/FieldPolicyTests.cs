@@ -262,6 +262,8 @@ public sealed class FieldPolicyTests
 
     [Theory]
     [InlineData("\u301C\u2014\u2016\u2212\u00A2\u00A3\u00AC", "\uFF5E\u2015\u2225\uFF0D\uFFE0\uFFE1\uFFE2")]
+    [InlineData("\u00A51,000", "\uFFE51,000")] // the half-width yen of a macOS JIS keyboard
+    [InlineData("\\1,000", "\\1,000")]      // a backslash (Shift_JIS 0x5C, drawn as ¥) stays what it is
     [InlineData("～―∥－￠￡￢", "～―∥－￠￡￢")]
     public void The_wave_dash_family_maps_to_what_cp932_holds(string input, string expected)
     {
@@ -276,6 +278,35 @@ public sealed class FieldPolicyTests
     {
         Assert.Equal("がパ\uFA19e\u0301", TextNormalization.Compose("か\u3099ハ\u309A\uFA19e\u0301", CompositionMode.KanaOnly));
         Assert.Equal("がパ\u795Eé", TextNormalization.Compose("か\u3099ハ\u309A\uFA19e\u0301", CompositionMode.Nfc));
+    }
+
+    [Fact]
+    public void The_lenient_decoder_reads_every_nec_selected_ibm_code_as_windows_does_and_still_refuses_unmapped_bytes()
+    {
+        // The NEC-selected IBM codes (ED40–EEFC), which the strict decoder refuses: Microsoft's table maps 374 of them (as
+        // Python's cp932 codec, built from the same table, also counts).
+        var decoded = new List<(ushort Code, string Text)>();
+        for (var lead = 0xED; lead <= 0xEE; lead++)
+        {
+            for (var trail = 0x40; trail <= 0xFC; trail++)
+            {
+                try
+                {
+                    decoded.Add(((ushort)((lead << 8) | trail), Cp932.LenientDecoding.GetString([(byte)lead, (byte)trail])));
+                }
+                catch (DecoderFallbackException)
+                {
+                }
+            }
+        }
+        Assert.Equal(374, decoded.Count);
+        // Each is a character CP932 holds (written back at its canonical IBM or JIS code), never a substitute.
+        Assert.All(decoded, d => Assert.True(d.Text.Length == 1 && Cp932.CanEncode(d.Text) && d.Text is not "?" and not "\u30FB", $"{d.Code:X4} → {d.Text}"));
+        Assert.Equal("髙", Cp932.LenientDecoding.GetString([0xEE, 0xE0]));
+        Assert.Equal("㈱", Cp932.LenientDecoding.GetString([0xFA, 0x58]));
+        Assert.Equal("ソ表", Cp932.LenientDecoding.GetString([0x83, 0x5C, 0x95, 0x5C]));
+        var refused = Assert.Throws<DecoderFallbackException>(() => Cp932.LenientDecoding.GetString([0x41, 0x81, 0x20]));
+        Assert.Equal(1, refused.Index);
     }
 
     [Fact]
