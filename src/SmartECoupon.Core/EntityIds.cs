@@ -5,13 +5,14 @@ namespace SmartECoupon;
 
 /// <summary>
 /// Creates the opaque identifiers SmartECoupon gives its objects: a short type prefix and a
-/// 26-character ULID body (48-bit millisecond time stamp, 80 random bits, Crockford base32, lower case),
+/// 26-character ULID-shaped body (48-bit millisecond time stamp, 12 bits of the millisecond's fraction, 68 random bits
+/// drawn afresh for every identifier, Crockford base32, lower case),
 /// for example <c>cpn_01jdx3k9v2m7q8r4s5t6w7x8y9</c>.
 /// </summary>
 /// <remarks>
-/// Identifiers are never sequential integers, so they reveal neither volume nor neighbours, and the 80 random
-/// bits make them impractical to guess. The time stamp first makes them sort in creation order, which keeps
-/// B-tree inserts local and lets lists page by identifier.
+/// Identifiers are never sequential integers, so they reveal neither volume nor neighbours, and the 68 random bits,
+/// drawn for each identifier, make them impractical to guess, from nothing or from another identifier. The time stamp
+/// first makes them sort in creation order, which keeps B-tree inserts local and lets lists page by identifier.
 /// </remarks>
 public static class EntityIds
 {
@@ -50,7 +51,7 @@ public static class EntityIds
     public static string New(string prefix, DateTimeOffset now)
     {
         ArgumentException.ThrowIfNullOrEmpty(prefix);
-        var value = NextValue((ulong)Math.Max(0, now.ToUnixTimeMilliseconds()));
+        var value = NextValue(now);
 
         // 128 bits in 26 base32 digits: the first digit carries the top 3 bits.
         Span<char> body = stackalloc char[26];
@@ -62,29 +63,30 @@ public static class EntityIds
         return string.Concat(prefix, "_", body);
     }
 
-    // Monotonic within the process (the ULID specification's monotonic mode): an identifier created in the same
-    // millisecond as the previous one, or while the clock stands still or steps back, is the previous one plus one, so
-    // identifiers sort in creation order even within a millisecond. A new millisecond draws fresh random bits.
+    // Every identifier draws 68 fresh random bits, so none can be derived from another: the ULID specification's
+    // monotonic mode (the previous identifier plus one within a millisecond) made a tenant's first administrator the
+    // tenant's identifier plus one. Order comes from the time stamp instead, refined below the millisecond (UUIDv7's
+    // "increased clock precision"): 48 bits of milliseconds and 12 bits of the millisecond's fraction, which never
+    // repeat or step back within the process (a stamp not after the last one is the last one plus one step of
+    // 1/4096 ms), so identifiers still sort in creation order, even within a millisecond or when the clock steps back.
+    private const int RandomBits = 68;
     private static readonly Lock Gate = new();
-    private static UInt128 _last;
+    private static ulong _lastStamp;
 
-    private static UInt128 NextValue(ulong millis)
+    private static UInt128 NextValue(DateTimeOffset now)
     {
-        Span<byte> random = stackalloc byte[10];
-        RandomNumberGenerator.Fill(random);
-        Span<byte> bytes = stackalloc byte[16];
-        for (var i = 5; i >= 0; i--)
-        {
-            bytes[i] = (byte)(millis & 0xFF);
-            millis >>= 8;
-        }
-        random.CopyTo(bytes[6..]);
-        var fresh = BinaryPrimitives.ReadUInt128BigEndian(bytes);
+        var millis = (ulong)Math.Max(0, now.ToUnixTimeMilliseconds());
+        var fraction = (ulong)(Math.Max(0, now.UtcTicks % TimeSpan.TicksPerMillisecond) * 4096 / TimeSpan.TicksPerMillisecond);
+        var stamp = ((millis & 0xFFFF_FFFF_FFFF) << 12) | fraction;
         lock (Gate)
         {
-            _last = (fresh >> 80) > (_last >> 80) ? fresh : _last + 1;
-            return _last;
+            stamp = stamp > _lastStamp ? stamp : _lastStamp + 1;
+            _lastStamp = stamp;
         }
+        Span<byte> random = stackalloc byte[16];
+        RandomNumberGenerator.Fill(random);
+        var bits = BinaryPrimitives.ReadUInt128BigEndian(random) & ((UInt128.One << RandomBits) - 1);
+        return ((UInt128)stamp << RandomBits) | bits;
     }
 
     /// <summary>

@@ -65,4 +65,32 @@ public class EntityIdsMonotonicTests
         Assert.Equal(ids, ids.OrderBy(x => x, StringComparer.Ordinal));
         Assert.Equal(ids.Count, ids.Distinct().Count());
     }
+
+    [Fact]
+    public void Each_id_draws_fresh_random_bits_so_none_follows_from_the_one_before()
+    {
+        // A tenant and its first administrator are created in the same millisecond: the second id must not be the first
+        // plus one (as the ULID monotonic mode made it), nor share its random part.
+        var now = new DateTimeOffset(2026, 11, 28, 0, 0, 0, TimeSpan.Zero);
+        var values = Enumerable.Range(0, 1000).Select(_ => Decode(EntityIds.New("mem", now)[4..])).ToList();
+        var randomMask = (UInt128.One << 68) - 1;
+
+        var pairs = values.Zip(values.Skip(1)).ToList();
+        Assert.All(pairs, pair => Assert.NotEqual(pair.First + 1, pair.Second));
+        Assert.All(pairs, pair => Assert.NotEqual(pair.First & randomMask, pair.Second & randomMask));
+        // Fresh bits: about half of the 68 differ between neighbours (a counter would change a few low ones).
+        var meanDiffering = pairs.Average(pair => (double)UInt128.PopCount((pair.First ^ pair.Second) & randomMask));
+        Assert.InRange(meanDiffering, 30, 38);
+    }
+
+    private static UInt128 Decode(string body)
+    {
+        const string crockford = "0123456789abcdefghjkmnpqrstvwxyz";
+        UInt128 value = 0;
+        foreach (var c in body)
+        {
+            value = (value << 5) | (uint)crockford.IndexOf(c, StringComparison.Ordinal);
+        }
+        return value;
+    }
 }
