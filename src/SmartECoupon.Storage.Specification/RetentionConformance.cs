@@ -266,6 +266,54 @@ public abstract class BackupConformance(IStorageHarness harness) : ConformanceTe
     }
 
     [SkippableFact]
+    public async Task A_manifest_naming_any_file_but_its_own_is_neither_restored_nor_rotated_away()
+    {
+        var backups = Get<BackupService>();
+        var folder = Path.Combine(Harness.WorkFolder, "backups");
+        var tenant = await NewTenantAsync();
+        var manifest = await backups.CreateAsync();
+        var victim = Path.Combine(Harness.WorkFolder, "not-a-backup.txt");
+        await File.WriteAllTextAsync(victim, "the operator's file");
+        var manifestPath = Path.Combine(folder, manifest.Id + ".json");
+        var text = await File.ReadAllTextAsync(manifestPath);
+        await File.WriteAllTextAsync(manifestPath, text.Replace($"\"{manifest.FileName}\"", "\"../not-a-backup.txt\"", StringComparison.Ordinal));
+
+        await Assert.ThrowsAsync<FileNotFoundException>(() => backups.RestoreAsync(manifest.Id));
+        Assert.DoesNotContain(await backups.ListAsync(), m => m.Id == manifest.Id);
+        Assert.NotNull(await Get<TenantService>().FindAsync(tenant.Id));
+
+        // Rotation past the generations leaves the tampered manifest's file, and what it names, alone.
+        for (var i = 0; i < 8; i++)
+        {
+            Harness.Time.Advance(TimeSpan.FromDays(1));
+            await backups.CreateAsync();
+        }
+        Assert.True(File.Exists(victim));
+        Assert.True(File.Exists(Path.Combine(folder, manifest.FileName)));
+        File.Delete(manifestPath);
+        File.Delete(Path.Combine(folder, manifest.FileName));
+    }
+
+    [SkippableFact]
+    public async Task Backups_are_readable_by_the_service_account_only()
+    {
+        if (OperatingSystem.IsWindows())
+        {
+            throw new SkipException("Unix file modes.");
+        }
+        var folder = Path.Combine(Harness.WorkFolder, "backups");
+        Directory.CreateDirectory(folder);
+        File.SetUnixFileMode(folder, (UnixFileMode)0b111_101_101); // 0755, as a folder created by hand would be
+
+        var manifest = await Get<BackupService>().CreateAsync();
+
+        Assert.Equal(UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute, File.GetUnixFileMode(folder));
+        Assert.Equal(UnixFileMode.UserRead | UnixFileMode.UserWrite, File.GetUnixFileMode(Path.Combine(folder, manifest.FileName)));
+        Assert.Equal(UnixFileMode.UserRead | UnixFileMode.UserWrite, File.GetUnixFileMode(Path.Combine(folder, manifest.Id + ".json")));
+        Assert.Empty(Directory.EnumerateFiles(folder, "*.partial"));
+    }
+
+    [SkippableFact]
     public async Task The_daily_backup_runs_once_a_day_from_its_time_whichever_instance_asks()
     {
         var backups = Get<BackupService>();

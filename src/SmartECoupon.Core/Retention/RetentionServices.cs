@@ -154,27 +154,77 @@ public sealed class BackupService([FromKeyedServices(TenancyCaches.Key)] IDataba
     /// <summary>Takes a full backup now and rotates old generations out.</summary>
     public async Task<BackupManifest> CreateAsync(CancellationToken cancellationToken = default)
     {
-        Directory.CreateDirectory(Folder);
+        PrepareFolder();
         var now = Instants.Now(time);
-        var id = EntityIds.New("bak", now);
-        var fileName = $"{id}.{database.FileExtension}";
+        var id = EntityIds.New(BackupPrefix, now);
+        var fileName = FileNameOf(id);
         var partial = Path.Combine(Folder, fileName + ".partial");
-        var rows = await database.BackupToAsync(partial, cancellationToken).ConfigureAwait(false);
-        var manifest = new BackupManifest
-        {
-            Id = id,
-            CreatedAt = now,
-            FileName = fileName,
-            SizeBytes = new FileInfo(partial).Length,
-            Sha256 = await Sha256Async(partial, cancellationToken).ConfigureAwait(false),
-            RowCounts = rows,
-        };
-        File.Move(partial, Path.Combine(Folder, fileName));
         var manifestPartial = Path.Combine(Folder, id + ".json.partial");
-        await File.WriteAllTextAsync(manifestPartial, JsonSerializer.Serialize(manifest, Json), cancellationToken).ConfigureAwait(false);
-        File.Move(manifestPartial, Path.Combine(Folder, id + ".json"));
-        await RotateAsync(cancellationToken).ConfigureAwait(false);
-        return manifest;
+        try
+        {
+            var rows = await database.BackupToAsync(partial, cancellationToken).ConfigureAwait(false);
+            OwnerOnly(partial);
+            var manifest = new BackupManifest
+            {
+                Id = id,
+                CreatedAt = now,
+                FileName = fileName,
+                SizeBytes = new FileInfo(partial).Length,
+                Sha256 = await Sha256Async(partial, cancellationToken).ConfigureAwait(false),
+                RowCounts = rows,
+            };
+            await File.WriteAllTextAsync(manifestPartial, JsonSerializer.Serialize(manifest, Json), cancellationToken).ConfigureAwait(false);
+            OwnerOnly(manifestPartial);
+            File.Move(partial, Path.Combine(Folder, fileName));
+            File.Move(manifestPartial, Path.Combine(Folder, id + ".json"));
+            await RotateAsync(cancellationToken).ConfigureAwait(false);
+            return manifest;
+        }
+        finally
+        {
+            // A backup that failed (or was cancelled) half-way leaves nothing behind: a partial dump is tenant data too.
+            File.Delete(partial);
+            File.Delete(manifestPartial);
+        }
+    }
+
+    private const string BackupPrefix = "bak";
+
+    private string FileNameOf(string id) => $"{id}.{database.FileExtension}";
+
+    /// <summary>
+    /// The backup file a manifest names, which must be exactly the backup's own file name in the backups folder: a
+    /// manifest is read from disk, and a name such as <c>../smartecoupon.db</c> must not make a restore read, or a
+    /// rotation delete, anything else.
+    /// </summary>
+    private string PathOf(BackupManifest manifest)
+    {
+        if (!NamesItsOwnFile(manifest))
+        {
+            throw new InvalidDataException($"The manifest of backup {manifest.Id} names the file '{manifest.FileName}', not its own; nothing was read or removed.");
+        }
+        return Path.Combine(Folder, manifest.FileName);
+    }
+
+    private bool NamesItsOwnFile(BackupManifest manifest) =>
+        EntityIds.HasShape(manifest.Id, BackupPrefix) && string.Equals(manifest.FileName, FileNameOf(manifest.Id), StringComparison.Ordinal);
+
+    // Backups hold every tenant's data: the folder is the service account's alone (0700), and so is each file (0600).
+    private void PrepareFolder()
+    {
+        Directory.CreateDirectory(Folder);
+        if (!OperatingSystem.IsWindows())
+        {
+            File.SetUnixFileMode(Folder, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
+        }
+    }
+
+    private static void OwnerOnly(string path)
+    {
+        if (!OperatingSystem.IsWindows())
+        {
+            File.SetUnixFileMode(path, UnixFileMode.UserRead | UnixFileMode.UserWrite);
+        }
     }
 
     /// <summary>The backups kept, newest first.</summary>
@@ -198,7 +248,9 @@ public sealed class BackupService([FromKeyedServices(TenancyCaches.Key)] IDataba
                 continue;
             }
             var manifest = JsonSerializer.Deserialize<BackupManifest>(text, Json);
-            if (manifest is not null)
+            // A manifest that names any file but its own was not written by this service: it is no backup to list,
+            // restore or rotate (restoring or removing what it names could read or delete anything).
+            if (manifest is not null && NamesItsOwnFile(manifest))
             {
                 manifests.Add(manifest);
             }
@@ -247,7 +299,7 @@ public sealed class BackupService([FromKeyedServices(TenancyCaches.Key)] IDataba
         var started = time.GetTimestamp();
         var manifest = (await ListAsync(cancellationToken).ConfigureAwait(false)).FirstOrDefault(m => m.Id == backupId)
             ?? throw new FileNotFoundException($"No backup {backupId} in {Folder}.");
-        var path = Path.Combine(Folder, manifest.FileName);
+        var path = PathOf(manifest);
         if (!File.Exists(path))
         {
             throw new FileNotFoundException($"The file of backup {backupId} is missing.", path);
@@ -274,7 +326,7 @@ public sealed class BackupService([FromKeyedServices(TenancyCaches.Key)] IDataba
         var keep = options.CurrentValue.Retention.BackupGenerations;
         foreach (var old in (await ListAsync(cancellationToken).ConfigureAwait(false)).Skip(keep))
         {
-            File.Delete(Path.Combine(Folder, old.FileName));
+            File.Delete(PathOf(old));
             File.Delete(Path.Combine(Folder, old.Id + ".json"));
         }
     }
