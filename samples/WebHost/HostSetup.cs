@@ -1,5 +1,6 @@
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Diagnostics;
+using Microsoft.Extensions.Options;
 using Microsoft.Net.Http.Headers;
 using OpenTelemetry.Metrics;
 using OpenTelemetry.Resources;
@@ -28,9 +29,42 @@ internal static class HostSetup
     /// <summary>The largest request body: a CSV import (16 MB) with room to spare.</summary>
     public const long MaxRequestBodyBytes = 20L * 1024 * 1024;
 
+    /// <summary>
+    /// The content root: the application's folder, so that its <c>appsettings.json</c> (and the log levels in it) is read
+    /// wherever the host is started from. That is the working folder when it holds the application's settings (the
+    /// project folder under <c>dotnet run</c>, or a published folder started from itself), else the folder of the binary.
+    /// <c>--contentRoot</c> or <c>ASPNETCORE_CONTENTROOT</c> still decide when given (<see langword="null"/> here).
+    /// </summary>
+    public static string? ApplicationFolder(string[] args)
+    {
+        if (args.Any(a => a.StartsWith("--contentRoot", StringComparison.OrdinalIgnoreCase))
+            || !string.IsNullOrEmpty(Environment.GetEnvironmentVariable("ASPNETCORE_CONTENTROOT"))
+            || !string.IsNullOrEmpty(Environment.GetEnvironmentVariable("DOTNET_CONTENTROOT")))
+        {
+            return null;
+        }
+        return File.Exists(Path.Combine(Directory.GetCurrentDirectory(), "appsettings.json")) ? Directory.GetCurrentDirectory() : AppContext.BaseDirectory;
+    }
+
+    /// <summary>
+    /// Request paths hold ticket tokens (<c>/c/{token}</c>), and ASP.NET Core's hosting diagnostics log each request's path
+    /// ("Request starting GET /c/…") at Information. That category stays at Warning whatever the configuration says, for
+    /// every provider the host logs to (a rule added here wins over the configuration's rule of the same category and
+    /// provider); the host's own messages name routes, never paths.
+    /// </summary>
+    private static void KeepPathsOutOfLogs(ILoggingBuilder logging)
+    {
+        const string category = "Microsoft.AspNetCore.Hosting.Diagnostics";
+        logging.AddFilter(category, LogLevel.Warning);
+        logging.AddFilter<Microsoft.Extensions.Logging.Console.ConsoleLoggerProvider>(category, LogLevel.Warning);
+        logging.AddFilter<Microsoft.Extensions.Logging.Debug.DebugLoggerProvider>(category, LogLevel.Warning);
+        logging.AddFilter<Microsoft.Extensions.Logging.EventSource.EventSourceLoggerProvider>(category, LogLevel.Warning);
+    }
+
     /// <summary>Registers SmartECoupon with the EF Core adapter, both configured from the <c>SmartECoupon</c> section, and the host's plumbing.</summary>
     public static WebApplicationBuilder AddSmartECouponHost(this WebApplicationBuilder builder)
     {
+        KeepPathsOutOfLogs(builder.Logging);
         var section = builder.Configuration.GetSection(SmartECouponOptions.SectionName);
         builder.Services.AddSmartECoupon(section)
             .AddEntityFrameworkCoreStores(storage =>
@@ -79,10 +113,19 @@ internal static class HostSetup
         {
             // The public pages: generous for people, slow for scripts that mint tickets or hammer the confirm button.
             limiter.RejectionStatusCode = StatusCodes.Status429TooManyRequests;
+            limiter.OnRejected = (context, _) =>
+            {
+                // Back-pressure answers say when to come back, as the contract asks of every 429.
+                var wait = context.Lease.TryGetMetadata(System.Threading.RateLimiting.MetadataName.RetryAfter, out var retryAfter) ? retryAfter : TimeSpan.FromMinutes(1);
+                context.HttpContext.Response.Headers.RetryAfter = Math.Max(1, (int)Math.Ceiling(wait.TotalSeconds)).ToString(System.Globalization.CultureInfo.InvariantCulture);
+                return ValueTask.CompletedTask;
+            };
             limiter.AddPolicy(PagesRateLimit, context => System.Threading.RateLimiting.RateLimitPartition.GetFixedWindowLimiter(
                 context.Connection.RemoteIpAddress?.ToString() ?? "unknown",
                 _ => new System.Threading.RateLimiting.FixedWindowRateLimiterOptions { PermitLimit = 120, Window = TimeSpan.FromMinutes(1) }));
         });
+        builder.Services.Configure<ThrottlingOptions>(builder.Configuration.GetSection(ThrottlingOptions.SectionName));
+        builder.Services.AddSingleton<ClientThrottle>();
         builder.Services.AddAuthorization(ApiPolicies.Add);
         builder.Services.AddOpenApi(o => o.AddDocumentTransformer((document, _, _) =>
         {
@@ -144,12 +187,16 @@ internal static class HostSetup
                 await services.GetRequiredService<SmartECouponStorage>().MigrateAsync();
                 Environment.ExitCode = await HostCommands.RestoreAsync(services, args[1]);
                 return true;
+            case "create-operator":
+                await services.GetRequiredService<SmartECouponStorage>().MigrateAsync();
+                Environment.ExitCode = await HostCommands.CreateOperatorAsync(services, args);
+                return true;
             case "probe":
                 await services.GetRequiredService<SmartECouponStorage>().MigrateAsync();
                 Environment.ExitCode = await HostCommands.ProbeAsync(services, args, app.Lifetime.ApplicationStopping);
                 return true;
             default:
-                Console.Error.WriteLine($"Unknown command '{string.Join(' ', args)}'. Commands: migrate; restore <backupId>; probe --target <url> [--interval <seconds>] [--rounds <n>].");
+                Console.Error.WriteLine($"Unknown command '{string.Join(' ', args)}'. Commands: migrate; restore <backupId>; create-operator --name <name>; probe --target <url> [--interval <seconds>] [--rounds <n>].");
                 Environment.ExitCode = 2;
                 return true;
         }
@@ -221,7 +268,18 @@ internal static class HostSetup
         StatusPage.Map(app);
         app.MapRazorPages().RequireRateLimiting(PagesRateLimit);
         app.MapOpenApi();
-        app.MapPrometheusScrapingEndpoint("/metrics");
+        // Metrics name routes and exception types and show capacity: on the public port only for an operator's key
+        // (a scraper sends it as a bearer token), or, with Host:ManagementPort, only on that port (which the operator
+        // keeps off the internet) and not at all on the others.
+        var metrics = app.MapPrometheusScrapingEndpoint("/metrics");
+        if (app.Services.GetRequiredService<IOptions<HostOperationsOptions>>().Value.ManagementPort is { } managementPort)
+        {
+            metrics.RequireHost($"*:{managementPort}");
+        }
+        else
+        {
+            metrics.RequireAuthorization(ApiPolicies.Operator);
+        }
         if (app.Environment.IsDevelopment())
         {
             app.MapScalarApiReference();

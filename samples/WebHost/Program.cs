@@ -4,7 +4,12 @@ using SmartECoupon.WebHost;
 
 // The pages' styles and scripts are copied next to the binary, so the host finds them wherever its content root is.
 var webRoot = Path.Combine(AppContext.BaseDirectory, "wwwroot");
-var builder = WebApplication.CreateBuilder(new WebApplicationOptions { Args = args, WebRootPath = Directory.Exists(webRoot) ? webRoot : null });
+var builder = WebApplication.CreateBuilder(new WebApplicationOptions
+{
+    Args = args,
+    ContentRootPath = HostSetup.ApplicationFolder(args),
+    WebRootPath = Directory.Exists(webRoot) ? webRoot : null,
+});
 builder.AddSmartECouponHost();
 
 var app = builder.Build();

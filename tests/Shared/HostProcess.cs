@@ -43,7 +43,11 @@ public sealed class HostProcess : IAsyncDisposable
         return File.Exists(path) ? path : throw new FileNotFoundException("Build the host first.", path);
     }
 
-    public static async Task<HostProcess> StartAsync(string workFolder, IReadOnlyDictionary<string, string> settings)
+    /// <summary>
+    /// Starts the host in <paramref name="workFolder"/>, which is also its content root unless
+    /// <paramref name="contentRootIsWorkFolder"/> is false (then the host picks its own, as when an operator starts it).
+    /// </summary>
+    public static async Task<HostProcess> StartAsync(string workFolder, IReadOnlyDictionary<string, string> settings, bool contentRootIsWorkFolder = true)
     {
         var port = FreePort();
         var address = new Uri($"http://127.0.0.1:{port}");
@@ -57,8 +61,11 @@ public sealed class HostProcess : IAsyncDisposable
         start.ArgumentList.Add(HostAssembly());
         start.ArgumentList.Add("--urls");
         start.ArgumentList.Add(address.ToString());
-        start.ArgumentList.Add("--contentRoot");
-        start.ArgumentList.Add(workFolder);
+        if (contentRootIsWorkFolder)
+        {
+            start.ArgumentList.Add("--contentRoot");
+            start.ArgumentList.Add(workFolder);
+        }
         start.Environment["ASPNETCORE_ENVIRONMENT"] = "Testing";
         start.Environment["DOTNET_NOLOGO"] = "1";
         foreach (var (key, value) in settings)

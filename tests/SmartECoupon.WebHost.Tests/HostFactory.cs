@@ -90,7 +90,7 @@ public abstract class HostFactory : WebApplicationFactory<Program>, IHostUnderTe
     }
 }
 
-public sealed class SqliteHostFactory : HostFactory
+public class SqliteHostFactory : HostFactory
 {
     public override string ProviderName => "SQLite";
 

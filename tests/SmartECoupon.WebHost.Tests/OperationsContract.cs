@@ -72,7 +72,8 @@ public abstract class OperationsContract(HostFactory factory) : HostContract(fac
 
         var sjis = await SendAsync(admin, HttpMethod.Get, "/api/v1/exports/coupons.csv?encoding=shift_jis");
         AssertProblem(sjis, HttpStatusCode.UnprocessableEntity, "unencodable");
-        Assert.Equal(("coupons", 1, "benefit"), (sjis.Text("dataset"), sjis.Body.GetProperty("row").GetInt32(), sjis.Text("column")));
+        // The row as Excel shows it: the header is row 1, the first coupon row 2.
+        Assert.Equal(("coupons", 2, "benefit"), (sjis.Text("dataset"), sjis.Body.GetProperty("row").GetInt32(), sjis.Text("column")));
         AssertProblem(await SendAsync(admin, HttpMethod.Get, "/api/v1/exports/coupons.csv?encoding=latin1"), HttpStatusCode.UnprocessableEntity, "validation_failed");
         AssertProblem(await SendAsync(admin, HttpMethod.Get, "/api/v1/exports/passwords.csv"), HttpStatusCode.NotFound, "not_found");
         using (var stores = await admin.GetAsync(new Uri("/api/v1/exports/stores.csv?encoding=shift_jis", UriKind.Relative)))
@@ -224,10 +225,19 @@ public abstract class OperationsContract(HostFactory factory) : HostContract(fac
         Assert.Equal(HttpStatusCode.OK, ready.Status);
         Assert.Equal(["background-jobs", "backups", "database", "disk"], ready.Body.GetProperty("checks").EnumerateObject().Select(c => c.Name).Order(StringComparer.Ordinal));
         var status = await SendAsync(anonymous, HttpMethod.Get, "/status.json");
-        Assert.Contains(status.Body.GetProperty("components").EnumerateArray(), c => c.GetProperty("name").GetString() == "database" && c.GetProperty("status").GetString() == "healthy");
+        Assert.Contains(status.Body.GetProperty("components").EnumerateArray(), c => c.GetProperty("name").GetString() == "database" && c.GetProperty("status").GetString() == "healthy"
+            && c.GetProperty("label").GetString() == "データベース");
         using var page = await anonymous.GetAsync(new Uri("/status", UriKind.Relative));
         Assert.Equal("text/html", page.Content.Headers.ContentType?.MediaType);
-        Assert.Contains("稼働状況", await page.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+        var html = await page.Content.ReadAsStringAsync();
+        Assert.Contains("稼働状況", html, StringComparison.Ordinal);
+        // The public page speaks Japanese and shows nothing of the machine: no free space, no sizes, no English checks.
+        foreach (var leak in (string[])["MB", "free", "wanted", "The API answers"])
+        {
+            Assert.DoesNotContain(leak, html, StringComparison.OrdinalIgnoreCase);
+            Assert.DoesNotContain(leak, status.Body.GetRawText(), StringComparison.OrdinalIgnoreCase);
+        }
+        Assert.DoesNotContain("background-jobs", html, StringComparison.Ordinal); // the JSON keeps its keys; the page names them in Japanese
         Assert.Contains("frame-ancestors 'none'", page.Headers.GetValues("Content-Security-Policy").Single(), StringComparison.Ordinal);
         Assert.Equal("no-referrer", page.Headers.GetValues("Referrer-Policy").Single());
 
@@ -237,9 +247,14 @@ public abstract class OperationsContract(HostFactory factory) : HostContract(fac
         Assert.Contains("/api/v1/redemptions", paths);
         Assert.Contains("/api/v1/exports/all.zip", paths);
 
+        // /metrics shows routes, exception types and capacity: the operator's, not anyone's.
         using var op = Operator();
         await SendAsync(op, HttpMethod.Get, "/api/v1/tenants");
-        var metrics = await anonymous.GetStringAsync(new Uri("/metrics", UriKind.Relative));
+        Assert.Equal(HttpStatusCode.Unauthorized, (await SendAsync(anonymous, HttpMethod.Get, "/metrics")).Status);
+        var tenant = await NewTenantAsync();
+        using var admin = Client(tenant.AdminKey);
+        Assert.Equal(HttpStatusCode.Forbidden, (await SendAsync(admin, HttpMethod.Get, "/metrics")).Status);
+        var metrics = await op.GetStringAsync(new Uri("/metrics", UriKind.Relative));
         Assert.Contains("http_server_request_duration", metrics, StringComparison.Ordinal);
     }
 

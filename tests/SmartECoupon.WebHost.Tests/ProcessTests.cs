@@ -267,6 +267,29 @@ public sealed class ProcessTests : IAsyncLifetime
     }
 
     [SkippableFact]
+    public async Task A_lost_operator_key_is_replaced_by_the_create_operator_command()
+    {
+        // The configured key is "lost": the host starts without it, and the command makes a new operator.
+        var settings = await SettingsAsync("Sqlite");
+        settings.Remove("SmartECoupon__Bootstrap__OperatorApiKey");
+        await using (await HostProcess.StartAsync(_folder, settings))
+        {
+        }
+
+        var (exitCode, output) = await RunCommandAsync(settings, "create-operator", "--name", "復旧用オペレーター");
+        Assert.True(exitCode == 0, output);
+        var key = output.Split('\n').Select(l => l.Trim()).Single(l => l.StartsWith("sek.op.", StringComparison.Ordinal));
+        Assert.Equal(2, (await RunCommandAsync(settings, "create-operator")).ExitCode);
+
+        await using var host = await HostProcess.StartAsync(_folder, settings);
+        using var op = host.Client(key);
+        Assert.Equal(HttpStatusCode.OK, (await op.GetAsync(new Uri("/api/v1/tenants", UriKind.Relative))).StatusCode);
+        var another = await op.PostAsJsonAsync("/api/v1/operators", new { displayName = "二人目" });
+        Assert.Equal(HttpStatusCode.Created, another.StatusCode);
+        Assert.DoesNotContain(key, host.Output, StringComparison.Ordinal);
+    }
+
+    [SkippableFact]
     public async Task The_probe_command_records_an_outage_of_an_instance_that_does_not_answer()
     {
         var settings = await SettingsAsync("Sqlite");
@@ -286,5 +309,115 @@ public sealed class ProcessTests : IAsyncLifetime
         using var op = host.Client(_operatorKey);
         var report = await op.GetFromJsonAsync<JsonElement>("/api/v1/ops/availability");
         Assert.Equal(1, report.GetProperty("outagesIgnored").GetInt32()); // seconds long: recorded, under the 5-minute rule
+    }
+}
+
+/// <summary>
+/// The log of a real run holds no ticket token, code or key it handled: with the log levels turned up to Information
+/// for ASP.NET Core (as when appsettings.json was not found), and with the host started from another folder.
+/// </summary>
+public sealed class LogRedactionTests : IAsyncLifetime
+{
+    private readonly string _folder = Path.Combine(Path.GetTempPath(), "smartecoupon-log-tests", Guid.NewGuid().ToString("N"));
+    private readonly string _operatorKey = ApiKeys.Issue(null).Key;
+
+    public Task InitializeAsync()
+    {
+        Directory.CreateDirectory(_folder);
+        return Task.CompletedTask;
+    }
+
+    public Task DisposeAsync()
+    {
+        Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
+        try
+        {
+            Directory.Delete(_folder, recursive: true);
+        }
+        catch (IOException)
+        {
+        }
+        return Task.CompletedTask;
+    }
+
+    private Dictionary<string, string> Settings() => new()
+    {
+        ["SmartECoupon__Bootstrap__OperatorApiKey"] = _operatorKey,
+        ["ConnectionStrings__SmartECoupon"] = $"Data Source={Path.Combine(_folder, "smartecoupon.db")}",
+        ["SmartECoupon__Backups__Folder"] = Path.Combine(_folder, "backups"),
+        ["SmartECoupon__Uploads__Folder"] = Path.Combine(_folder, "uploads"),
+        ["Host__Mail__PickupFolder"] = Path.Combine(_folder, "mail"),
+        // What the review found: every category at Information, the hosting diagnostics asked for by name, per provider too.
+        ["Logging__LogLevel__Default"] = "Information",
+        ["Logging__LogLevel__Microsoft.AspNetCore"] = "Information",
+        ["Logging__LogLevel__Microsoft.AspNetCore.Hosting.Diagnostics"] = "Trace",
+        ["Logging__Console__LogLevel__Microsoft.AspNetCore.Hosting.Diagnostics"] = "Trace",
+    };
+
+    [Fact]
+    public async Task No_token_code_or_key_of_a_run_reaches_its_log()
+    {
+        var secrets = new List<string> { _operatorKey };
+        await using (var host = await HostProcess.StartAsync(_folder, Settings()))
+        {
+            using var op = host.Client(_operatorKey);
+            var tenant = await (await op.PostAsJsonAsync("/api/v1/tenants", new { name = "ログ店", plan = "premium", adminName = "管理者" })).Content.ReadFromJsonAsync<JsonElement>();
+            var adminKey = tenant.GetProperty("admin").GetProperty("apiKey").GetString()!;
+            secrets.Add(adminKey);
+            using var admin = host.Client(adminKey);
+            var coupon = (await (await admin.PostAsJsonAsync("/api/v1/coupons", new { title = "t", benefit = "b", sharedCode = "LOGSECRET7", perUserLimit = 5 })).Content.ReadFromJsonAsync<JsonElement>()).GetProperty("id").GetString()!;
+            secrets.Add("LOGSECRET7");
+            await admin.PostAsync(new Uri($"/api/v1/coupons/{coupon}/publish", UriKind.Relative), null);
+            var ticket = await (await admin.PostAsJsonAsync($"/api/v1/coupons/{coupon}/tickets", new { userKey = "log-user" })).Content.ReadFromJsonAsync<JsonElement>();
+            var token = ticket.GetProperty("token").GetString()!;
+            var ticketCode = ticket.GetProperty("code").GetString()!;
+            secrets.AddRange([token, ticketCode]);
+            await admin.PostAsJsonAsync($"/api/v1/coupons/{coupon}/codes", new { count = 1 });
+            await Task.Delay(1500); // the code job
+            var oneTime = (await admin.GetFromJsonAsync<JsonElement>($"/api/v1/coupons/{coupon}/codes")).GetProperty("items")[0].GetProperty("code").GetString()!;
+            secrets.Add(oneTime);
+
+            using var anonymous = new HttpClient { BaseAddress = host.Address };
+            Assert.Equal(HttpStatusCode.OK, (await anonymous.GetAsync(new Uri("/c/" + token, UriKind.Relative))).StatusCode);
+            await anonymous.GetAsync(new Uri("/c/" + token + "/qr.svg", UriKind.Relative));
+            await anonymous.GetAsync(new Uri("/c/not-a-token-" + token[..4], UriKind.Relative));
+            foreach (var body in new object[] { new { ticketToken = token }, new { code = oneTime }, new { code = "LOGSECRET7", userKey = "u2" }, new { code = ticketCode } })
+            {
+                using var request = new HttpRequestMessage(HttpMethod.Post, new Uri("/api/v1/redemptions/validate", UriKind.Relative)) { Content = JsonContent.Create(body) };
+                await admin.SendAsync(request);
+            }
+            using var bad = new HttpClient { BaseAddress = host.Address };
+            bad.DefaultRequestHeaders.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", adminKey + "x");
+            await bad.GetAsync(new Uri("/api/v1/stores", UriKind.Relative));
+
+            await Task.Delay(500);
+            var log = host.Output;
+            Assert.Contains("Now listening", log, StringComparison.Ordinal); // the log is there, at Information
+            foreach (var secret in secrets)
+            {
+                Assert.False(log.Contains(secret, StringComparison.Ordinal), $"The log holds '{secret}':\n{log}");
+            }
+        }
+    }
+
+    [Fact]
+    public async Task Started_from_another_folder_the_host_reads_its_own_settings()
+    {
+        var settings = Settings();
+        foreach (var key in settings.Keys.Where(k => k.StartsWith("Logging__", StringComparison.Ordinal)).ToList())
+        {
+            settings.Remove(key);
+        }
+        await using var host = await HostProcess.StartAsync(_folder, settings, contentRootIsWorkFolder: false);
+
+        using var op = host.Client(_operatorKey);
+        Assert.Equal(HttpStatusCode.OK, (await op.GetAsync(new Uri("/api/v1/tenants", UriKind.Relative))).StatusCode);
+        await Task.Delay(300);
+
+        // The content root is the binary's folder (where appsettings.json is), not the working folder the host ran in,
+        // so the settings' log levels hold: EF Core's commands (Information without them) are not logged.
+        Assert.Contains("Content root path: " + Path.GetDirectoryName(HostProcess.HostAssembly()), host.Output, StringComparison.Ordinal);
+        Assert.DoesNotContain("Executed DbCommand", host.Output, StringComparison.Ordinal);
+        Assert.DoesNotContain("Request starting", host.Output, StringComparison.Ordinal);
     }
 }

@@ -17,9 +17,13 @@ internal sealed class ApiKeyAuthenticationHandler(
     IOptionsMonitor<AuthenticationSchemeOptions> options,
     ILoggerFactory logger,
     UrlEncoder encoder,
-    TenantSessionResolver sessions)
+    TenantSessionResolver sessions,
+    Operations.ClientThrottle throttle)
     : AuthenticationHandler<AuthenticationSchemeOptions>(options, logger, encoder)
 {
+    // Where the handler leaves the wait of a client that failed too often, for the challenge to answer 429.
+    private static readonly object PausedKey = new();
+
     public const string SchemeName = "ApiKey";
     public const string TenantClaim = "tenant";
 
@@ -30,9 +34,16 @@ internal sealed class ApiKeyAuthenticationHandler(
         {
             return AuthenticateResult.NoResult();
         }
+        // Every well-formed key that names a real tenant costs look-ups: a client whose keys keep failing waits.
+        if (throttle.AuthenticationPause(Context) is { } pause)
+        {
+            Context.Items[PausedKey] = pause;
+            return AuthenticateResult.Fail("Too many failed API keys from this client.");
+        }
         var session = await sessions.ResolveAsync(TenantCredential.ApiKey(header["Bearer ".Length..].Trim()), Context.RequestAborted);
         if (session?.Principal is not { } principal)
         {
+            throttle.AuthenticationFailed(Context);
             return AuthenticateResult.Fail("The API key is unknown or revoked.");
         }
         // The session the library resolved is the one TenantSessionMiddleware enters for the rest of the request.
@@ -51,6 +62,13 @@ internal sealed class ApiKeyAuthenticationHandler(
 
     protected override async Task HandleChallengeAsync(AuthenticationProperties properties)
     {
+        if (Context.Items[PausedKey] is TimeSpan pause)
+        {
+            await ApiProblem.RetryLater(Context, StatusCodes.Status429TooManyRequests, FailureCodes.TooManyAttempts, pause,
+                new LocalizedMessage("無効なAPIキーが続いたため、しばらく受け付けません。時間をおいてからお試しください。",
+                    "Too many failed API keys from this address; retry after Retry-After.")).ExecuteAsync(Context);
+            return;
+        }
         Response.Headers.WWWAuthenticate = "Bearer";
         await ApiProblem.Create(Context, StatusCodes.Status401Unauthorized, FailureCodes.Unauthenticated,
             new LocalizedMessage("APIキーがないか、無効です。", "The API key is missing, unknown or revoked.")).ExecuteAsync(Context);

@@ -1,6 +1,7 @@
 using System.Globalization;
 using SmartECoupon.Operations;
 using SmartECoupon.Retention;
+using SmartECoupon.Tenancy;
 
 namespace SmartECoupon.WebHost.Operations;
 
@@ -33,6 +34,32 @@ internal static class HostCommands
             Console.Error.WriteLine(ex.Message);
             return 1;
         }
+    }
+
+    /// <summary>
+    /// <c>create-operator --name &lt;name&gt;</c>: creates an operator and prints its key once, for when every operator key
+    /// is lost (the API needs one to make another). It needs what the host needs to reach its database, and nothing else:
+    /// whoever can run it can read the database anyway. Exit code 0 when created, 2 for a missing or refused name.
+    /// </summary>
+    public static async Task<int> CreateOperatorAsync(IServiceProvider services, string[] args)
+    {
+        var at = Array.IndexOf(args, "--name");
+        var name = at >= 0 && at + 1 < args.Length ? args[at + 1] : null;
+        if (string.IsNullOrWhiteSpace(name))
+        {
+            Console.Error.WriteLine("create-operator needs --name <name>, the operator's display name.");
+            return 2;
+        }
+        var created = await services.GetRequiredService<OperatorService>().CreateAsync(name);
+        if (!created.Succeeded)
+        {
+            Console.Error.WriteLine($"The name was refused: {string.Join("; ", created.Failure.Errors.Select(e => e.Message.English))}");
+            return 2;
+        }
+        // Shown once, on the console only: logs are kept, and must never hold a key.
+        Console.WriteLine($"Operator {created.Value.Person.Id} ({created.Value.Person.DisplayName}) created. Its API key, shown only now:");
+        Console.WriteLine(created.Value.ApiKey);
+        return 0;
     }
 
     /// <summary>

@@ -26,6 +26,13 @@ internal sealed class HostOperationsOptions
     /// <summary>The oldest the latest backup may be before the backup check reports it. Default 26 hours (daily, plus slack).</summary>
     public TimeSpan MaximumBackupAge { get; set; } = TimeSpan.FromHours(26);
 
+    /// <summary>
+    /// A port of the host's own (also listed in its URLs, e.g. <c>ASPNETCORE_URLS=http://+:8080;http://127.0.0.1:9090</c>)
+    /// on which <c>/metrics</c> is served without a key, and on no other port. None by default: <c>/metrics</c> then
+    /// needs an operator's key.
+    /// </summary>
+    public int? ManagementPort { get; set; }
+
     /// <summary>Mail for the outbox (maintenance notices to tenant administrators).</summary>
     public MailOptions Mail { get; } = new();
 }

@@ -31,8 +31,10 @@ internal sealed class StatusReader(HealthCheckService health, IncidentService in
         var zone = TenantTimeZones.Find(options.CurrentValue.DefaultTimeZoneId);
         var now = Instants.Now(time);
         var report = await health.CheckHealthAsync(r => r.Tags.Contains(HealthTags.Ready), cancellationToken);
-        var components = new List<StatusComponent> { new("api", "healthy", "The API answers.") };
-        components.AddRange(report.Entries.Select(e => new StatusComponent(e.Key, HealthChecksSetup.Name(e.Value.Status), e.Value.Description)));
+        // The public page says what a customer needs (is it working?) in Japanese, and nothing of the machine: no free
+        // space, no sizes, no error text. Operators read /readyz and /metrics for those.
+        var components = new List<StatusComponent> { Public("api", "healthy") };
+        components.AddRange(report.Entries.Select(e => Public(e.Key, HealthChecksSetup.Name(e.Value.Status))));
         var openIncidents = (await incidents.ListRecentAsync(TimeSpan.FromDays(7), cancellationToken))
             .Select(i => new StatusIncident(i.Id, i.Title, Api.ApiJson.NameOf(i.Status), Local(i.CreatedAt), i.ResolvedAt is { } r ? Local(r) : null)).ToList();
         var notices = (await maintenance.ListCurrentAsync(cancellationToken))
@@ -50,12 +52,30 @@ internal sealed class StatusReader(HealthCheckService health, IncidentService in
 
         DateTimeOffset Local(DateTimeOffset instant) => TimeZoneInfo.ConvertTime(instant, zone);
     }
+
+    private static StatusComponent Public(string name, string status) => new(name, LabelOf(name), status, status switch
+    {
+        "healthy" => "正常に稼働しています。",
+        "degraded" => "一部に遅れや制限があります。",
+        _ => "停止しています。復旧に向けて対応しています。",
+    });
+
+    private static string LabelOf(string name) => name switch
+    {
+        "api" => "API・クーポン画面",
+        HealthChecksSetup.DatabaseCheck => "データベース",
+        HealthChecksSetup.DiskCheck => "データ保存領域",
+        HealthChecksSetup.BackupsCheck => "バックアップ",
+        HealthChecksSetup.JobsCheck => "バックグラウンド処理",
+        _ => name,
+    };
 }
 
 internal sealed record StatusDocument(string Status, IReadOnlyList<StatusComponent> Components, IReadOnlyList<StatusIncident> Incidents,
     IReadOnlyList<StatusNotice> Maintenance, StatusAvailability Availability, DateTimeOffset GeneratedAt);
 
-internal sealed record StatusComponent(string Name, string Status, string? Description);
+/// <summary>A component as the public sees it: its key, its Japanese name, its state and a Japanese sentence about it.</summary>
+internal sealed record StatusComponent(string Name, string Label, string Status, string Description);
 
 internal sealed record StatusIncident(string Id, string Title, string Status, DateTimeOffset CreatedAt, DateTimeOffset? ResolvedAt);
 

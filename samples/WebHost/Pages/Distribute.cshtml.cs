@@ -13,9 +13,12 @@ namespace SmartECoupon.WebHost.Pages;
 /// pseudonymous id kept in a cookie, which is the ticket's user key, so the same browser gets the same ticket (and the
 /// coupon's per-user limit holds for it).
 /// </summary>
-internal sealed class DistributePageModel(CouponService coupons, TicketService tickets) : PageModel
+internal sealed class DistributePageModel(CouponService coupons, TicketService tickets, Operations.ClientThrottle throttle) : PageModel
 {
     public const string VisitorCookie = "sec_visitor";
+
+    /// <summary>Whether this client was given too many new tickets of the coupon just now (429, with Retry-After).</summary>
+    public bool Busy { get; private set; }
 
     public async Task<IActionResult> OnGetAsync(string couponId)
     {
@@ -29,6 +32,15 @@ internal sealed class DistributePageModel(CouponService coupons, TicketService t
         {
             return Unavailable();
         }
+        // A browser that comes back has its cookie and gets its ticket again; a visit without one mints a new ticket
+        // (a row), which a script could repeat without end: new visitors are limited per coupon and client address.
+        if (KnownVisitor() is null && throttle.TicketMinted(HttpContext, couponId) is { } wait)
+        {
+            Busy = true;
+            Response.StatusCode = StatusCodes.Status429TooManyRequests;
+            Response.Headers.RetryAfter = Math.Max(1, (int)Math.Ceiling(wait.TotalSeconds)).ToString(System.Globalization.CultureInfo.InvariantCulture);
+            return Page();
+        }
         var issued = await tickets.IssueAsync(couponId, "v-" + Visitor(), Actor.Page, HttpContext.RequestAborted);
         return issued.Succeeded ? Redirect("/c/" + issued.Value.Ticket.Token) : Unavailable();
     }
@@ -39,9 +51,12 @@ internal sealed class DistributePageModel(CouponService coupons, TicketService t
         return Page();
     }
 
+    private string? KnownVisitor() =>
+        Request.Cookies[VisitorCookie] is { Length: 22 } known && known.All(c => char.IsAsciiLetterOrDigit(c) || c is '-' or '_') ? known : null;
+
     private string Visitor()
     {
-        if (Request.Cookies[VisitorCookie] is { Length: 22 } known && known.All(c => char.IsAsciiLetterOrDigit(c) || c is '-' or '_'))
+        if (KnownVisitor() is { } known)
         {
             return known;
         }

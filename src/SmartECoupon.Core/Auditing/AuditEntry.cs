@@ -122,6 +122,8 @@ public static class AuditActions
     public const string MemberPasswordSet = "member.password_set";
     /// <summary>A member signed in on the admin pages.</summary>
     public const string MemberSignedIn = "member.signed_in";
+    /// <summary>A member signed out of the admin pages, which ended every session they had.</summary>
+    public const string MemberSignedOut = "member.signed_out";
     /// <summary>A store was created.</summary>
     public const string StoreCreated = "store.created";
     /// <summary>A coupon was created.</summary>

@@ -28,6 +28,9 @@ public interface IMemberRepository
     /// <summary>Replaces a member's key; the old key stops working at once.</summary>
     Task<bool> ReplaceKeyAsync(string memberId, string keyId, byte[] keyHash, AuditEntry audit, CancellationToken cancellationToken = default);
 
+    /// <summary>Replaces a member's session stamp, which ends every session made with the old one, with its audit entry.</summary>
+    Task<bool> RenewSessionStampAsync(string memberId, string sessionStamp, AuditEntry audit, CancellationToken cancellationToken = default);
+
     /// <summary>Sets a member's password hash (and clears failures and lockout), with its audit entry.</summary>
     Task<bool> SetPasswordHashAsync(string memberId, string passwordHash, AuditEntry audit, CancellationToken cancellationToken = default);
 

@@ -59,6 +59,12 @@ public sealed record Member
     /// <summary>Until when sign-in is refused after too many failures.</summary>
     public DateTimeOffset? LockedUntil { get; init; }
 
+    /// <summary>
+    /// A random value renewed when the member signs out (<see cref="MemberSignInService.EndSessionsAsync"/>): part of the
+    /// session stamp, so that a renewal ends every session the member had. <see langword="null"/> until the first.
+    /// </summary>
+    public string? SessionStamp { get; init; }
+
     /// <summary>The principal role this member acts in.</summary>
     public PrincipalRole PrincipalRole => Role == MemberRole.Admin ? PrincipalRole.Admin : PrincipalRole.Staff;
 }

@@ -88,13 +88,28 @@ public sealed class MemberSignInService(
 
     /// <summary>
     /// The stamp a host keeps with a member's sign-in (in its cookie) and presents again with
-    /// <see cref="TenantCredential.MemberSignIn"/>: a short fingerprint of the password hash, so that a changed password
-    /// ends every session made with the old one.
+    /// <see cref="TenantCredential.MemberSignIn"/>: a short fingerprint of the password hash and the member's session
+    /// stamp, so that a changed password, or a sign-out (<see cref="EndSessionsAsync"/>), ends every session made before.
     /// </summary>
     public static string SessionStampOf(Member member)
     {
         ArgumentNullException.ThrowIfNull(member);
-        return Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(member.PasswordHash ?? "")))[..16];
+        var material = (member.PasswordHash ?? "") + "\n" + (member.SessionStamp ?? "");
+        return Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(material)))[..16];
+    }
+
+    /// <summary>
+    /// Ends every session of the member in the current tenant, on every instance: renews their session stamp, so that
+    /// no cookie made before passes <see cref="TenantSessionResolver"/> again (a host calls it when the member signs out;
+    /// a copied cookie then stops working too). Allowed in a cancelled tenant: ending a session changes no tenant data.
+    /// </summary>
+    public async Task<Result> EndSessionsAsync(string memberId, Actor actor, CancellationToken cancellationToken = default)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(memberId);
+        var tenantId = tenantContext.RequireTenantId();
+        var stamp = System.Buffers.Text.Base64Url.EncodeToString(System.Security.Cryptography.RandomNumberGenerator.GetBytes(16));
+        var audit = AuditEntry.Create(tenantId, actor, AuditActions.MemberSignedOut, AuditTargets.Member, memberId, Instants.Now(time));
+        return await members.RenewSessionStampAsync(memberId, stamp, audit, cancellationToken).ConfigureAwait(false) ? Result.Success : Failure.NotFound;
     }
 
     /// <summary>Whether the candidate is locked out now, and until when.</summary>

@@ -167,6 +167,9 @@ internal sealed class CachedMemberRepository : IMemberRepository, IDisposable
     public async Task<bool> ReplaceKeyAsync(string memberId, string keyId, byte[] keyHash, AuditEntry audit, CancellationToken cancellationToken = default) =>
         Published(await _inner.ReplaceKeyAsync(memberId, keyId, keyHash, audit, cancellationToken).ConfigureAwait(false), memberId);
 
+    public async Task<bool> RenewSessionStampAsync(string memberId, string sessionStamp, AuditEntry audit, CancellationToken cancellationToken = default) =>
+        Published(await _inner.RenewSessionStampAsync(memberId, sessionStamp, audit, cancellationToken).ConfigureAwait(false), memberId);
+
     public async Task<bool> SetPasswordHashAsync(string memberId, string passwordHash, AuditEntry audit, CancellationToken cancellationToken = default) =>
         Published(await _inner.SetPasswordHashAsync(memberId, passwordHash, audit, cancellationToken).ConfigureAwait(false), memberId);
 

@@ -193,6 +193,10 @@ internal sealed class EfMemberRepository(SmartECouponDbContextFactory factory) :
         UpdateWithAuditAsync(memberId, audit, members => members
             .ExecuteUpdateAsync(s => s.SetProperty(m => m.ApiKeyId, keyId).SetProperty(m => m.ApiKeyHash, keyHash), cancellationToken), cancellationToken);
 
+    public Task<bool> RenewSessionStampAsync(string memberId, string sessionStamp, AuditEntry audit, CancellationToken cancellationToken = default) =>
+        UpdateWithAuditAsync(memberId, audit, members => members
+            .ExecuteUpdateAsync(s => s.SetProperty(m => m.SessionStamp, sessionStamp), cancellationToken), cancellationToken);
+
     public Task<bool> SetPasswordHashAsync(string memberId, string passwordHash, AuditEntry audit, CancellationToken cancellationToken = default) =>
         UpdateWithAuditAsync(memberId, audit, members => members
             .ExecuteUpdateAsync(s => s.SetProperty(m => m.PasswordHash, passwordHash).SetProperty(m => m.FailedSignIns, 0)

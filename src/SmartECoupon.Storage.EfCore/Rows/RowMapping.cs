@@ -75,6 +75,7 @@ internal static class RowMapping
         PasswordHash = member.PasswordHash,
         FailedSignIns = member.FailedSignIns,
         LockedUntil = member.LockedUntil,
+        SessionStamp = member.SessionStamp,
     };
 
     public static Member ToDomain(MemberRow row) => new()
@@ -90,6 +91,7 @@ internal static class RowMapping
         PasswordHash = row.PasswordHash,
         FailedSignIns = row.FailedSignIns,
         LockedUntil = row.LockedUntil,
+        SessionStamp = row.SessionStamp,
     };
 
     public static StoreRow ToRow(Store store) => new()

@@ -49,6 +49,7 @@ internal sealed class MemberRow : ITenantRow
     public string? PasswordHash { get; set; }
     public int FailedSignIns { get; set; }
     public DateTimeOffset? LockedUntil { get; set; }
+    public string? SessionStamp { get; set; }
 }
 
 internal sealed class StoreRow : ITenantRow

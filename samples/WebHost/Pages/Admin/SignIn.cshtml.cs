@@ -6,11 +6,17 @@ using SmartECoupon.Tenancy;
 namespace SmartECoupon.WebHost.Pages.Admin;
 
 /// <summary>
-/// Sign-in with the member id and a password (hashed by ASP.NET Core's password hasher). Five failures lock the member
-/// out for 15 minutes; each sign-in is audited. The answer for an unknown id takes as long as for a wrong password.
+/// Sign-in with the member id and a password (hashed by ASP.NET Core's password hasher); each sign-in is audited.
+/// Failures are counted per member and client address (<see cref="Operations.ClientThrottle"/>): a client that fails 5
+/// times for a member waits 15 minutes before it may try that member again, while the member, from anywhere else, signs in
+/// as usual, so nobody can keep an administrator locked out. Every failure (unknown id, wrong password, a client that must
+/// wait) gets the same message and takes the same time: the password check runs in each case.
 /// </summary>
-internal sealed class SignInModel(MemberSignInService signIn, IPasswordHasher<Member> hasher) : AdminPageModel
+internal sealed class SignInModel(MemberSignInService signIn, IPasswordHasher<Member> hasher, Operations.ClientThrottle throttle) : AdminPageModel
 {
+    /// <summary>The one message of every failed sign-in: it tells nobody whether the id exists or is being slowed.</summary>
+    public const string FailedMessage = "サインインできませんでした。IDとパスワードをお確かめのうえ、もう一度お試しください。続けて失敗した場合は、しばらくしてからお試しください。";
+
     // Verified against when the id is unknown, so that the time taken does not tell whether it exists.
     private static readonly string DummyHash = new PasswordHasher<Member>().HashPassword(null!, "not a password of anyone");
 
@@ -25,23 +31,20 @@ internal sealed class SignInModel(MemberSignInService signIn, IPasswordHasher<Me
 
     public async Task<IActionResult> OnPostAsync(string? password)
     {
-        var candidate = await signIn.FindAsync(MemberId?.Trim(), HttpContext.RequestAborted);
-        if (candidate is not null && signIn.LockedUntil(candidate) is { } locked)
-        {
-            FormError = $"サインインに続けて失敗したため、{CouponPageModel.Japanese(locked, TenantTimeZones.Find(candidate.Tenant.TimeZoneId))}まで利用できません。";
-            return Page();
-        }
+        var memberId = MemberId?.Trim() ?? "";
+        var candidate = await signIn.FindAsync(memberId, HttpContext.RequestAborted);
+        var paused = throttle.SignInPause(HttpContext, memberId) is not null;
+        // The hash is checked whatever the state, so that an answer takes as long for an unknown id or a paused client.
         var verified = candidate?.Member.PasswordHash is { } hash && password is not null
             ? hasher.VerifyHashedPassword(candidate.Member, hash, password)
             : VerifyDummy(password);
-        if (candidate is null || verified == PasswordVerificationResult.Failed)
+        if (paused || candidate is null || verified == PasswordVerificationResult.Failed)
         {
-            if (candidate is not null && await signIn.RecordFailureAsync(candidate, HttpContext.RequestAborted) is { } until)
+            if (!paused)
             {
-                FormError = $"サインインに続けて失敗したため、{CouponPageModel.Japanese(until, TenantTimeZones.Find(candidate.Tenant.TimeZoneId))}まで利用できません。";
-                return Page();
+                throttle.SignInFailed(HttpContext, memberId);
             }
-            FormError = "サインインIDまたはパスワードが違います。";
+            FormError = FailedMessage;
             return Page();
         }
         if (candidate.Member.Role != MemberRole.Admin)

@@ -611,6 +611,10 @@ namespace SmartECoupon.Storage.EfCore.Migrations.PostgreSql
                         .HasColumnType("character varying(16)")
                         .HasColumnName("role");
 
+                    b.Property<string>("SessionStamp")
+                        .HasColumnType("text")
+                        .HasColumnName("session_stamp");
+
                     b.HasKey("TenantId", "Id")
                         .HasName("pk_members");
 

@@ -605,6 +605,10 @@ namespace SmartECoupon.Storage.EfCore.Migrations.Sqlite
                         .HasColumnType("TEXT")
                         .HasColumnName("role");
 
+                    b.Property<string>("SessionStamp")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("session_stamp");
+
                     b.HasKey("TenantId", "Id")
                         .HasName("pk_members");
 
