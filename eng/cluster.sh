@@ -154,7 +154,8 @@ CFG
 
     # The owner, the database and the two logins that own nothing (least privilege: docs/storage.md).
     psql_at $((base + 30)) "DO \$\$ BEGIN
-      IF NOT EXISTS (SELECT FROM pg_roles WHERE rolname = 'smartecoupon_owner') THEN CREATE ROLE smartecoupon_owner LOGIN CREATEROLE PASSWORD 'owner'; END IF;
+      IF NOT EXISTS (SELECT FROM pg_roles WHERE rolname = 'smartecoupon_owner') THEN CREATE ROLE smartecoupon_owner LOGIN CREATEROLE CREATEDB PASSWORD 'owner'; END IF;
+      ALTER ROLE smartecoupon_owner CREATEDB;
       IF NOT EXISTS (SELECT FROM pg_roles WHERE rolname = 'smartecoupon_web') THEN CREATE ROLE smartecoupon_web LOGIN PASSWORD 'web'; END IF;
       IF NOT EXISTS (SELECT FROM pg_roles WHERE rolname = 'smartecoupon_jobs') THEN CREATE ROLE smartecoupon_jobs LOGIN PASSWORD 'jobs'; END IF;
     END \$\$;"

@@ -161,9 +161,10 @@ public static class EfCoreStorageBuilderExtensions
         services.TryAddSingleton<ITenantDirectory, EfTenantDirectory>();
         services.TryAddSingleton<ITenantPurgeRepository, EfTenantPurgeRepository>();
         services.TryAddSingleton<IJobLease, EfJobLease>();
+        services.TryAddSingleton<TenantFootprint>();
         services.TryAddSingleton<IDatabaseBackup>(sp => sp.GetRequiredService<IOptions<EfCoreStorageOptions>>().Value.Provider == StorageProvider.PostgreSql
-            ? new PostgreSqlDatabaseBackup(sp.GetRequiredService<IOptions<EfCoreStorageOptions>>(), sp.GetRequiredService<PostgreSqlConnections>())
-            : new SqliteDatabaseBackup(sp.GetRequiredService<IOptions<EfCoreStorageOptions>>(), sp.GetRequiredService<SqliteWriteGate>()));
+            ? new PostgreSqlDatabaseBackup(sp.GetRequiredService<IOptions<EfCoreStorageOptions>>(), sp.GetRequiredService<PostgreSqlConnections>(), sp.GetRequiredService<TenantFootprint>())
+            : new SqliteDatabaseBackup(sp.GetRequiredService<IOptions<EfCoreStorageOptions>>(), sp.GetRequiredService<SqliteWriteGate>(), sp.GetRequiredService<TenantFootprint>()));
         return builder;
     }
 

@@ -93,7 +93,8 @@ public abstract class RetentionConformance(IStorageHarness harness) : Conformanc
         var record = Assert.Single(purged, r => r.TenantId == doomed.Id);
         Assert.True(record.IsComplete);
         Assert.Equal((new DateOnly(2026, 11, 1), new DateOnly(2026, 11, 16)), (record.CancelledOn, record.PurgeDueOn));
-        Assert.Equal(TenantTimeZones.DateIn(record.PurgedAt!.Value, TenantTimeZones.Find("Asia/Tokyo")).AddDays(7), record.BackupsClearBy);
+        Assert.NotNull(record.BackupsScrubbedAt);
+        Assert.Equal(TenantTimeZones.DateIn(record.BackupsScrubbedAt!.Value, TenantTimeZones.Find("Asia/Tokyo")), record.BackupsClearBy);
         Assert.Equal(2, record.DeletedRows["redemptions"]);
         Assert.Equal(2, record.DeletedRows["members"]);
         Assert.True(record.DeletedRows["codes"] >= 4);
@@ -206,7 +207,10 @@ public abstract class BackupConformance(IStorageHarness harness) : ConformanceTe
 
         Assert.True(report.IntegrityOk, report.IntegrityDetail);
         Assert.True(report.RowCountsMatch);
-        Assert.Equal(manifest.RowCounts, report.RowCounts);
+        // The purge scrubbed the doomed tenant out of the backup too: its manifest counts the rows without it.
+        var scrubbed = (await backups.ListAsync()).Single(m => m.Id == manifest.Id);
+        Assert.Equal(scrubbed.RowCounts, report.RowCounts);
+        Assert.Equal(manifest.RowCounts["coupons"] - 1, scrubbed.RowCounts["coupons"]);
         Assert.Contains(report.PurgesReapplied, r => r.TenantId == doomed.Id);
         using (In(kept))
         {
@@ -214,8 +218,9 @@ public abstract class BackupConformance(IStorageHarness harness) : ConformanceTe
         }
         Assert.Equal(1, await CountAsync(StoredRows.LiveRedemptions, kept, coupon.Id));
         Assert.Null(await Get<TenantService>().FindAsync(later.Id));
-        // The purge made after the backup holds after the restore: nothing of that tenant came back.
-        Assert.Equal(["purge_records.purged_tenant_id: 1", "tenants.tenant_id: 1"], (await Harness.FindTenantTracesAsync(doomed.Id)).Order(StringComparer.Ordinal));
+        // The purge made after the backup holds after the restore: nothing of that tenant came back but the purge record
+        // the ledger writes again.
+        Assert.Equal(["purge_records.purged_tenant_id: 1"], (await Harness.FindTenantTracesAsync(doomed.Id)).Order(StringComparer.Ordinal));
         Assert.NotNull(await Get<ApiKeyAuthenticator>().AuthenticateAsync(kept.AdminKey));
 
         // Writing goes on in the restored database (SQLite writes redemptions on a connection kept open across the
@@ -263,6 +268,86 @@ public abstract class BackupConformance(IStorageHarness harness) : ConformanceTe
         await Assert.ThrowsAsync<FileNotFoundException>(() => backups.RestoreAsync("bak_00000000000000000000000000"));
         Assert.NotNull(await Get<TenantService>().FindAsync(after.Id));
         Assert.NotNull(await Get<TenantService>().FindAsync(tenant.Id));
+    }
+
+    [SkippableFact]
+    public async Task A_purge_scrubs_the_tenant_from_every_backup_generation_and_leaves_everyone_else_as_it_was()
+    {
+        // Two tenants with something in most tables, three daily generations holding both.
+        var doomed = await NewTenantAsync();
+        var kept = await NewTenantAsync();
+        var secrets = new List<string> { doomed.Id, doomed.AdminKey.Split('.')[2] };
+        foreach (var (tenant, marker) in new[] { (doomed, "消える店舗"), (kept, "残る店舗") })
+        {
+            using (In(tenant))
+            {
+                await Get<StoreService>().CreateAsync(marker + tenant.Id[^4..], tenant.Admin);
+                await Get<MemberService>().CreateAsync(marker + "の受付", MemberRole.Staff, tenant.Admin, $"staff-{tenant.Id[^6..]}@example.jp");
+            }
+            var coupon = await PublishedCouponAsync(tenant, sharedCode: "SCRUB" + tenant.Id[^6..].ToUpperInvariant());
+            var ticket = await TicketAsync(tenant, coupon.Id, "user-" + tenant.Id[^6..]);
+            var code = await OneTimeCodeAsync(tenant, coupon.Id, 2);
+            await RedeemAsync(tenant, RedemptionRequest.ForCode(code));
+            if (tenant == doomed)
+            {
+                secrets.AddRange([marker + tenant.Id[^4..], "SCRUB" + tenant.Id[^6..].ToUpperInvariant(), ticket.Token, ticket.Code, code, coupon.Id]);
+            }
+        }
+        var name = (await Get<TenantService>().FindAsync(doomed.Id))!.Name!;
+        secrets.Add(name);
+        var backups = Get<BackupService>();
+        var generations = new List<BackupManifest>();
+        for (var i = 0; i < 3; i++)
+        {
+            generations.Add(await backups.CreateAsync());
+            Harness.Time.Advance(TimeSpan.FromDays(1));
+        }
+        var folder = Path.Combine(Harness.WorkFolder, "backups");
+        var before = new Dictionary<string, IReadOnlyList<string>>();
+        foreach (var generation in generations)
+        {
+            before[generation.Id] = await Harness.ReadBackupRowsAsync(Path.Combine(folder, generation.FileName));
+            Assert.Contains(before[generation.Id], row => row.Contains(doomed.Id, StringComparison.Ordinal)); // they hold it now
+        }
+
+        Assert.True((await Get<TenantService>().CancelAsync(doomed.Id, null, Operator)).Succeeded);
+        var record = await Get<TenantPurgeService>().PurgeAsync(doomed.Id, null, null);
+
+        // The record says when the backups were scrubbed, and that no backup holds the tenant from that day.
+        Assert.NotNull(record.BackupsScrubbedAt);
+        Assert.Equal(TenantTimeZones.DateIn(record.BackupsScrubbedAt!.Value, TenantTimeZones.Find("Asia/Tokyo")), record.BackupsClearBy);
+        var listed = await backups.ListAsync();
+        Assert.All(generations, g => Assert.Contains(listed, m => m.Id == g.Id)); // (with other tests' backups of this folder)
+        foreach (var manifest in listed)
+        {
+            var path = Path.Combine(folder, manifest.FileName);
+            var bytes = await File.ReadAllBytesAsync(path);
+            var rows = await Harness.ReadBackupRowsAsync(path);
+            foreach (var secret in secrets)
+            {
+                // In the file's bytes, and in its rows as its restore tool reads them (the dump is compressed).
+                Assert.True(bytes.AsSpan().IndexOf(System.Text.Encoding.UTF8.GetBytes(secret)) < 0, $"{manifest.Id} still holds '{secret}' in its bytes");
+                Assert.DoesNotContain(rows, row => row.Contains(secret, StringComparison.Ordinal));
+            }
+            // Everyone else's rows are exactly as they were; the manifest describes the new file.
+            if (before.TryGetValue(manifest.Id, out var earlier))
+            {
+                Assert.Equal(earlier.Where(row => !row.Contains(doomed.Id, StringComparison.Ordinal)).Order(StringComparer.Ordinal), rows.Order(StringComparer.Ordinal));
+                Assert.Contains(rows, row => row.Contains(kept.Id, StringComparison.Ordinal));
+            }
+            Assert.Equal(bytes.LongLength, manifest.SizeBytes);
+            Assert.Equal(Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(bytes)), manifest.Sha256);
+        }
+
+        // Restoring any generation gives a database without the tenant; the other tenant is there.
+        foreach (var manifest in listed.Where(m => before.ContainsKey(m.Id)))
+        {
+            var restored = await backups.RestoreAsync(manifest.Id);
+            Assert.True(restored.IntegrityOk && restored.RowCountsMatch, restored.IntegrityDetail);
+            Assert.Equal(["purge_records.purged_tenant_id: 1"], await Harness.FindTenantTracesAsync(doomed.Id)); // the ledger's record, written again
+            Assert.NotNull(await Get<TenantService>().FindAsync(kept.Id));
+            Assert.NotNull(await Get<ApiKeyAuthenticator>().AuthenticateAsync(kept.AdminKey));
+        }
     }
 
     [SkippableFact]

@@ -55,6 +55,12 @@ public interface IStorageHarness
     /// </summary>
     Task<IReadOnlyList<string>> FindTenantTracesAsync(string tenantId);
 
+    /// <summary>
+    /// Every row a backup file holds, one line per row (<c>table|value|value…</c>), read from the file itself (for a
+    /// compressed format, from what its restore tool writes): to look for a tenant in a backup and compare the others.
+    /// </summary>
+    Task<IReadOnlyList<string>> ReadBackupRowsAsync(string path);
+
     /// <summary>The harness's own folder, which the services use for backups, the purge ledger and uploads.</summary>
     string WorkFolder { get; }
 

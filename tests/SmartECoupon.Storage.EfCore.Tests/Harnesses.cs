@@ -29,6 +29,8 @@ public abstract class EfHarness : IStorageHarness, IAsyncLifetime
 
     public abstract Task<IReadOnlyList<string>> FindTenantTracesAsync(string tenantId);
 
+    public abstract Task<IReadOnlyList<string>> ReadBackupRowsAsync(string path);
+
     public abstract Task SeedRedemptionsAsync(string tenantId, string couponId, int count);
 
     /// <summary>Eight characters that keep the ids of one seeding apart from another's.</summary>
@@ -156,6 +158,37 @@ public sealed class SqliteHarness : EfHarness
         command.Parameters.AddWithValue("@tenant", tenantId);
         command.Parameters.AddWithValue("@coupon", (object?)couponId ?? DBNull.Value);
         return Convert.ToInt64(await command.ExecuteScalarAsync(), System.Globalization.CultureInfo.InvariantCulture);
+    }
+
+    public override async Task<IReadOnlyList<string>> ReadBackupRowsAsync(string path)
+    {
+        await using var connection = new SqliteConnection(new SqliteConnectionStringBuilder { DataSource = path, Mode = SqliteOpenMode.ReadOnly, Pooling = false }.ToString());
+        await connection.OpenAsync();
+        var tables = new List<string>();
+        await using (var list = new SqliteCommand("SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' ORDER BY name", connection))
+        await using (var reader = await list.ExecuteReaderAsync())
+        {
+            while (await reader.ReadAsync())
+            {
+                tables.Add(reader.GetString(0));
+            }
+        }
+        var rows = new List<string>();
+        foreach (var table in tables)
+        {
+            await using var select = new SqliteCommand($"SELECT * FROM \"{table}\"", connection);
+            await using var reader = await select.ExecuteReaderAsync();
+            while (await reader.ReadAsync())
+            {
+                rows.Add(table + "|" + string.Join("|", Enumerable.Range(0, reader.FieldCount).Select(i => reader.GetValue(i) switch
+                {
+                    byte[] bytes => Convert.ToHexString(bytes),
+                    DBNull => "∅",
+                    var value => Convert.ToString(value, System.Globalization.CultureInfo.InvariantCulture),
+                })));
+            }
+        }
+        return rows;
     }
 
     public override async Task<IReadOnlyList<string>> FindTenantTracesAsync(string tenantId)
@@ -290,6 +323,39 @@ public class PostgreSqlHarness : EfHarness
         command.Parameters.AddWithValue("batch", SeedBatch());
         command.Parameters.AddWithValue("at", Time.GetUtcNow());
         await command.ExecuteNonQueryAsync();
+    }
+
+    /// <summary>A custom-format dump is compressed: its rows are read from what pg_restore writes of them.</summary>
+    public override async Task<IReadOnlyList<string>> ReadBackupRowsAsync(string path)
+    {
+        var start = new System.Diagnostics.ProcessStartInfo(Backup.PostgreSqlTools.Find("pg_restore", null)) { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
+        foreach (var argument in (string[])["--data-only", "--file=-", path])
+        {
+            start.ArgumentList.Add(argument);
+        }
+        using var process = System.Diagnostics.Process.Start(start)!;
+        var stdout = process.StandardOutput.ReadToEndAsync();
+        var stderr = process.StandardError.ReadToEndAsync();
+        await process.WaitForExitAsync();
+        Assert.True(process.ExitCode == 0, await stderr);
+        var rows = new List<string>();
+        string? table = null;
+        foreach (var line in (await stdout).Split('\n'))
+        {
+            if (line.StartsWith("COPY ", StringComparison.Ordinal))
+            {
+                table = line.Split(' ')[1].Replace("public.", "", StringComparison.Ordinal).Trim('"');
+            }
+            else if (line == "\\.")
+            {
+                table = null;
+            }
+            else if (table is not null)
+            {
+                rows.Add(table + "|" + line.Replace('\t', '|'));
+            }
+        }
+        return rows;
     }
 
     public override async Task<IReadOnlyList<string>> FindTenantTracesAsync(string tenantId)

@@ -118,7 +118,7 @@ internal static class TenancyEndpoints
     private static async Task<Ok<RetentionRunResponse>> RunRetentionAsync(HttpContext context, RetentionSweeper sweeper)
     {
         var swept = await sweeper.SweepAsync(context.RequestAborted);
-        return TypedResults.Ok(new RetentionRunResponse([.. swept.Purged.Select(p => new PurgedTenantResponse(p.TenantId, p.PurgedAt, p.DeletedRows, p.BackupsClearBy))]));
+        return TypedResults.Ok(new RetentionRunResponse([.. swept.Purged.Select(p => new PurgedTenantResponse(p.TenantId, p.PurgedAt, p.DeletedRows, p.BackupsClearBy, p.BackupsScrubbedAt))]));
     }
 
     private static async Task<Results<Created<MemberCreatedResponse>, ProblemHttpResult>> CreateMemberAsync(Bound<CreateMemberRequest> body, HttpContext context, MemberService service)
@@ -185,7 +185,7 @@ internal static class TenancyEndpoints
 
 internal sealed record RetentionRunResponse(IReadOnlyList<PurgedTenantResponse> Purged);
 
-internal sealed record PurgedTenantResponse(string TenantId, DateTimeOffset? PurgedAt, IReadOnlyDictionary<string, long> Deleted, DateOnly? BackupsClearBy);
+internal sealed record PurgedTenantResponse(string TenantId, DateTimeOffset? PurgedAt, IReadOnlyDictionary<string, long> Deleted, DateOnly? BackupsClearBy, DateTimeOffset? BackupsScrubbedAt);
 
 /// <summary>The contract's lists: <c>?limit=</c> (1–200, default 50) and <c>?cursor=</c>.</summary>
 internal static class ApiPaging

@@ -4,8 +4,8 @@ using System.Text.Json.Serialization;
 namespace SmartECoupon.Retention;
 
 /// <summary>
-/// What remains of a purged tenant: its id, the dates, how many rows each table lost, and the date by which the last
-/// backup still holding the tenant expires. No name, no personal data.
+/// What remains of a purged tenant: its id, the dates, how many rows each table lost, and when its backups were scrubbed.
+/// No name, no personal data.
 /// </summary>
 public sealed record PurgeRecord
 {
@@ -27,8 +27,11 @@ public sealed record PurgeRecord
     /// <summary>Rows deleted, by table.</summary>
     public IReadOnlyDictionary<string, long> DeletedRows { get; init; } = new Dictionary<string, long>();
 
-    /// <summary>The date by which the last backup that still holds the tenant is rotated out.</summary>
+    /// <summary>The date from which no backup holds the tenant: the day the purge scrubbed every backup generation.</summary>
     public DateOnly? BackupsClearBy { get; init; }
+
+    /// <summary>When the purge finished rewriting every backup generation without the tenant.</summary>
+    public DateTimeOffset? BackupsScrubbedAt { get; init; }
 
     /// <summary>Whether the purge completed.</summary>
     [JsonIgnore]

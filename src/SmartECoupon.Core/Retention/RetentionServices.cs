@@ -11,11 +11,13 @@ using SmartECoupon.Tenancy;
 namespace SmartECoupon.Retention;
 
 /// <summary>
-/// Purges tenants: every row in every table, their uploads and their directory entries, leaving a purge record and a
-/// ledger entry. A purge interrupted by a crash is completed by running it again.
+/// Purges tenants: every row in every table, their uploads and their directory entries, and then the tenant in every
+/// backup generation (the sheet's 3.4 and 3.9: the data and the storage media, past recovery), leaving a purge record and
+/// a ledger entry. A purge interrupted by a crash is completed by running it again.
 /// </summary>
 public sealed class TenantPurgeService(
     [FromKeyedServices(TenancyCaches.Key)] ITenantPurgeRepository store,
+    [FromKeyedServices(TenancyCaches.Key)] IDatabaseBackup backups,
     IPurgeLedger ledger,
     ICouponImageStorage images,
     ITenantContext tenantContext,
@@ -36,7 +38,10 @@ public sealed class TenantPurgeService(
     }
 
     /// <summary>Purges one tenant now, or completes its interrupted purge. A completed purge is returned as it is.</summary>
-    public async Task<PurgeRecord> PurgeAsync(string tenantId, DateOnly? cancelledOn, DateOnly? purgeDueOn, CancellationToken cancellationToken = default)
+    public Task<PurgeRecord> PurgeAsync(string tenantId, DateOnly? cancelledOn, DateOnly? purgeDueOn, CancellationToken cancellationToken = default) =>
+        PurgeAsync(tenantId, cancelledOn, purgeDueOn, backupsScrubbedAt: null, cancellationToken);
+
+    private async Task<PurgeRecord> PurgeAsync(string tenantId, DateOnly? cancelledOn, DateOnly? purgeDueOn, DateTimeOffset? backupsScrubbedAt, CancellationToken cancellationToken)
     {
         ArgumentException.ThrowIfNullOrEmpty(tenantId);
         var begun = await store.BeginAsync(new PurgeRecord
@@ -56,11 +61,20 @@ public sealed class TenantPurgeService(
         {
             await store.EraseTenantDataAsync(tenantId, cancellationToken).ConfigureAwait(false);
             await images.DeleteTenantAsync(tenantId, cancellationToken).ConfigureAwait(false);
+            // Then the backups: every generation is rewritten without the tenant before the purge completes, so that no
+            // backup holds it after the purge date and a restore cannot bring it back. (A purge re-applied after a restore
+            // has nothing left to scrub: the ledger says when it was done.)
+            if (backupsScrubbedAt is null)
+            {
+                var folder = new BackupFolder(backups, options);
+                foreach (var manifest in await folder.ListAsync(cancellationToken).ConfigureAwait(false))
+                {
+                    await folder.ScrubAsync(manifest, tenantId, cancellationToken).ConfigureAwait(false);
+                }
+            }
             var purgedAt = Instants.Now(time);
-            // The last backup holding the tenant is the one taken before the purge; with N daily generations it is
-            // rotated out by the N-th backup after the purge day.
-            var clearBy = calendar.DateOf(purgedAt).AddDays(options.CurrentValue.Retention.BackupGenerations);
-            var done = await store.CompleteAsync(tenantId, purgedAt, clearBy, cancellationToken).ConfigureAwait(false);
+            var scrubbedAt = backupsScrubbedAt ?? purgedAt;
+            var done = await store.CompleteAsync(tenantId, purgedAt, calendar.DateOf(scrubbedAt), scrubbedAt, cancellationToken).ConfigureAwait(false);
             await ledger.AppendAsync(done, cancellationToken).ConfigureAwait(false);
             return done;
         }
@@ -73,14 +87,15 @@ public sealed class TenantPurgeService(
     public async Task<IReadOnlyList<PurgeRecord>> ReapplyLedgerAsync(CancellationToken cancellationToken = default)
     {
         var reapplied = new List<PurgeRecord>();
-        foreach (var entry in (await ledger.ReadAsync(cancellationToken).ConfigureAwait(false)).GroupBy(r => r.TenantId).Select(g => g.First()))
+        foreach (var entries in (await ledger.ReadAsync(cancellationToken).ConfigureAwait(false)).GroupBy(r => r.TenantId))
         {
+            var entry = entries.First();
             var current = await store.FindAsync(entry.TenantId, cancellationToken).ConfigureAwait(false);
             if (current is { IsComplete: true })
             {
                 continue;
             }
-            reapplied.Add(await PurgeAsync(entry.TenantId, entry.CancelledOn, entry.PurgeDueOn, cancellationToken).ConfigureAwait(false));
+            reapplied.Add(await PurgeAsync(entry.TenantId, entry.CancelledOn, entry.PurgeDueOn, entries.Last().BackupsScrubbedAt, cancellationToken).ConfigureAwait(false));
         }
         return reapplied;
     }
@@ -144,39 +159,38 @@ public sealed class RestoreReport(BackupManifest Manifest, bool IntegrityOk, str
 /// Daily full backups with a SHA-256 and a manifest each, rotated to the configured generations, and restores that verify
 /// the checksum, check the database, compare row counts and re-apply later purges before anything is served.
 /// </summary>
-public sealed class BackupService([FromKeyedServices(TenancyCaches.Key)] IDatabaseBackup database, IJobLease lease, TenantPurgeService purges, TimeProvider time, IOptionsMonitor<SmartECouponOptions> options)
+public sealed class BackupService([FromKeyedServices(TenancyCaches.Key)] IDatabaseBackup database, IJobLease lease, TenantPurgeService purges, IPurgeLedger ledger, TimeProvider time, IOptionsMonitor<SmartECouponOptions> options)
 {
     private const string DailyJob = "daily-backup";
-    private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web) { WriteIndented = true };
 
-    private string Folder => Path.GetFullPath(options.CurrentValue.Backups.Folder);
+    private readonly BackupFolder _folder = new(database, options);
+
+    private string Folder => _folder.Folder;
 
     /// <summary>Takes a full backup now and rotates old generations out.</summary>
     public async Task<BackupManifest> CreateAsync(CancellationToken cancellationToken = default)
     {
-        PrepareFolder();
+        _folder.Prepare();
         var now = Instants.Now(time);
-        var id = EntityIds.New(BackupPrefix, now);
-        var fileName = FileNameOf(id);
+        var id = EntityIds.New(BackupFolder.BackupPrefix, now);
+        var fileName = _folder.FileNameOf(id);
         var partial = Path.Combine(Folder, fileName + ".partial");
-        var manifestPartial = Path.Combine(Folder, id + ".json.partial");
         try
         {
             var rows = await database.BackupToAsync(partial, cancellationToken).ConfigureAwait(false);
-            OwnerOnly(partial);
+            BackupFolder.OwnerOnly(partial);
             var manifest = new BackupManifest
             {
                 Id = id,
                 CreatedAt = now,
                 FileName = fileName,
                 SizeBytes = new FileInfo(partial).Length,
-                Sha256 = await Sha256Async(partial, cancellationToken).ConfigureAwait(false),
+                Sha256 = await BackupFolder.Sha256Async(partial, cancellationToken).ConfigureAwait(false),
                 RowCounts = rows,
             };
-            await File.WriteAllTextAsync(manifestPartial, JsonSerializer.Serialize(manifest, Json), cancellationToken).ConfigureAwait(false);
-            OwnerOnly(manifestPartial);
             File.Move(partial, Path.Combine(Folder, fileName));
-            File.Move(manifestPartial, Path.Combine(Folder, id + ".json"));
+            await _folder.WriteManifestAsync(manifest, cancellationToken).ConfigureAwait(false);
+            manifest = await ScrubPurgedDuringAsync(manifest, cancellationToken).ConfigureAwait(false);
             await RotateAsync(cancellationToken).ConfigureAwait(false);
             return manifest;
         }
@@ -184,79 +198,26 @@ public sealed class BackupService([FromKeyedServices(TenancyCaches.Key)] IDataba
         {
             // A backup that failed (or was cancelled) half-way leaves nothing behind: a partial dump is tenant data too.
             File.Delete(partial);
-            File.Delete(manifestPartial);
         }
     }
-
-    private const string BackupPrefix = "bak";
-
-    private string FileNameOf(string id) => $"{id}.{database.FileExtension}";
 
     /// <summary>
-    /// The backup file a manifest names, which must be exactly the backup's own file name in the backups folder: a
-    /// manifest is read from disk, and a name such as <c>../smartecoupon.db</c> must not make a restore read, or a
-    /// rotation delete, anything else.
+    /// A purge that had not finished scrubbing the backups when this one was started may have listed the folder before
+    /// this backup's manifest existed, and this backup may hold some of that tenant's rows: they are scrubbed from it here.
     /// </summary>
-    private string PathOf(BackupManifest manifest)
+    private async Task<BackupManifest> ScrubPurgedDuringAsync(BackupManifest manifest, CancellationToken cancellationToken)
     {
-        if (!NamesItsOwnFile(manifest))
+        var latest = (await ledger.ReadAsync(cancellationToken).ConfigureAwait(false)).GroupBy(r => r.TenantId).Select(g => g.Last());
+        var scrubbed = false;
+        foreach (var purge in latest.Where(p => p.BackupsScrubbedAt is not { } at || at >= manifest.CreatedAt))
         {
-            throw new InvalidDataException($"The manifest of backup {manifest.Id} names the file '{manifest.FileName}', not its own; nothing was read or removed.");
+            scrubbed |= await _folder.ScrubAsync(manifest, purge.TenantId, cancellationToken).ConfigureAwait(false);
         }
-        return Path.Combine(Folder, manifest.FileName);
-    }
-
-    private bool NamesItsOwnFile(BackupManifest manifest) =>
-        EntityIds.HasShape(manifest.Id, BackupPrefix) && string.Equals(manifest.FileName, FileNameOf(manifest.Id), StringComparison.Ordinal);
-
-    // Backups hold every tenant's data: the folder is the service account's alone (0700), and so is each file (0600).
-    private void PrepareFolder()
-    {
-        Directory.CreateDirectory(Folder);
-        if (!OperatingSystem.IsWindows())
-        {
-            File.SetUnixFileMode(Folder, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
-        }
-    }
-
-    private static void OwnerOnly(string path)
-    {
-        if (!OperatingSystem.IsWindows())
-        {
-            File.SetUnixFileMode(path, UnixFileMode.UserRead | UnixFileMode.UserWrite);
-        }
+        return scrubbed ? (await _folder.ListAsync(cancellationToken).ConfigureAwait(false)).First(m => m.Id == manifest.Id) : manifest;
     }
 
     /// <summary>The backups kept, newest first.</summary>
-    public async Task<IReadOnlyList<BackupManifest>> ListAsync(CancellationToken cancellationToken = default)
-    {
-        if (!Directory.Exists(Folder))
-        {
-            return [];
-        }
-        var manifests = new List<BackupManifest>();
-        foreach (var path in Directory.EnumerateFiles(Folder, "bak_*.json"))
-        {
-            string text;
-            try
-            {
-                text = await File.ReadAllTextAsync(path, cancellationToken).ConfigureAwait(false);
-            }
-            catch (FileNotFoundException)
-            {
-                // Rotated away by another instance between the listing and the read: no longer a backup.
-                continue;
-            }
-            var manifest = JsonSerializer.Deserialize<BackupManifest>(text, Json);
-            // A manifest that names any file but its own was not written by this service: it is no backup to list,
-            // restore or rotate (restoring or removing what it names could read or delete anything).
-            if (manifest is not null && NamesItsOwnFile(manifest))
-            {
-                manifests.Add(manifest);
-            }
-        }
-        return manifests.OrderByDescending(m => m.CreatedAt).ThenByDescending(m => m.Id, StringComparer.Ordinal).ToList();
-    }
+    public Task<IReadOnlyList<BackupManifest>> ListAsync(CancellationToken cancellationToken = default) => _folder.ListAsync(cancellationToken);
 
     /// <summary>
     /// The daily backup: taken once a day, from the configured time on, by one instance among those sharing the database
@@ -299,12 +260,12 @@ public sealed class BackupService([FromKeyedServices(TenancyCaches.Key)] IDataba
         var started = time.GetTimestamp();
         var manifest = (await ListAsync(cancellationToken).ConfigureAwait(false)).FirstOrDefault(m => m.Id == backupId)
             ?? throw new FileNotFoundException($"No backup {backupId} in {Folder}.");
-        var path = PathOf(manifest);
+        var path = _folder.PathOf(manifest);
         if (!File.Exists(path))
         {
             throw new FileNotFoundException($"The file of backup {backupId} is missing.", path);
         }
-        var actual = await Sha256Async(path, cancellationToken).ConfigureAwait(false);
+        var actual = await BackupFolder.Sha256Async(path, cancellationToken).ConfigureAwait(false);
         if (!string.Equals(actual, manifest.Sha256, StringComparison.Ordinal))
         {
             throw new InvalidDataException($"Backup {backupId} is damaged: its SHA-256 is {actual}, the manifest says {manifest.Sha256}. Nothing was restored.");
@@ -326,17 +287,8 @@ public sealed class BackupService([FromKeyedServices(TenancyCaches.Key)] IDataba
         var keep = options.CurrentValue.Retention.BackupGenerations;
         foreach (var old in (await ListAsync(cancellationToken).ConfigureAwait(false)).Skip(keep))
         {
-            File.Delete(PathOf(old));
-            File.Delete(Path.Combine(Folder, old.Id + ".json"));
-        }
-    }
-
-    private static async Task<string> Sha256Async(string path, CancellationToken cancellationToken)
-    {
-        var stream = File.OpenRead(path);
-        await using (stream.ConfigureAwait(false))
-        {
-            return Convert.ToHexStringLower(await SHA256.HashDataAsync(stream, cancellationToken).ConfigureAwait(false));
+            File.Delete(_folder.PathOf(old));
+            File.Delete(_folder.ManifestPathOf(old.Id));
         }
     }
 }

@@ -27,4 +27,11 @@ public interface IDatabaseBackup
 
     /// <summary>Replaces the database's contents with the copy at <paramref name="path"/>, then checks it.</summary>
     Task<RestoreCheck> RestoreFromAsync(string path, CancellationToken cancellationToken = default);
+
+    /// <summary>
+    /// Rewrites the copy at <paramref name="path"/> without any row of <paramref name="tenantId"/> (its data, directory
+    /// entries, purge record and tenant row), so that nothing of the tenant stays in the file's bytes, and returns the rows
+    /// per table it holds now. Every other row is kept as it was. The live database is not touched.
+    /// </summary>
+    Task<IReadOnlyDictionary<string, long>> ScrubTenantAsync(string path, string tenantId, CancellationToken cancellationToken = default);
 }

@@ -19,7 +19,7 @@ public interface ITenantPurgeRepository
     Task<PurgeRecord> EraseTenantDataAsync(string tenantId, CancellationToken cancellationToken = default);
 
     /// <summary>Marks the tenant purged (its name removed) and completes the purge record.</summary>
-    Task<PurgeRecord> CompleteAsync(string tenantId, DateTimeOffset purgedAt, DateOnly backupsClearBy, CancellationToken cancellationToken = default);
+    Task<PurgeRecord> CompleteAsync(string tenantId, DateTimeOffset purgedAt, DateOnly backupsClearBy, DateTimeOffset backupsScrubbedAt, CancellationToken cancellationToken = default);
 
     /// <summary>The purge record of a tenant, if it was ever purged.</summary>
     Task<PurgeRecord?> FindAsync(string tenantId, CancellationToken cancellationToken = default);

@@ -267,9 +267,9 @@ internal sealed class PublishingTenantPurgeRepository(ITenantPurgeRepository inn
         return record;
     }
 
-    public async Task<PurgeRecord> CompleteAsync(string tenantId, DateTimeOffset purgedAt, DateOnly backupsClearBy, CancellationToken cancellationToken = default)
+    public async Task<PurgeRecord> CompleteAsync(string tenantId, DateTimeOffset purgedAt, DateOnly backupsClearBy, DateTimeOffset backupsScrubbedAt, CancellationToken cancellationToken = default)
     {
-        var record = await inner.CompleteAsync(tenantId, purgedAt, backupsClearBy, cancellationToken).ConfigureAwait(false);
+        var record = await inner.CompleteAsync(tenantId, purgedAt, backupsClearBy, backupsScrubbedAt, cancellationToken).ConfigureAwait(false);
         changes.Publish(new TenancyChange.TenantChanged(tenantId));
         return record;
     }
@@ -283,6 +283,9 @@ internal sealed class PublishingDatabaseBackup(IDatabaseBackup inner, ITenancyCh
     public string FileExtension => inner.FileExtension;
 
     public Task<IReadOnlyDictionary<string, long>> BackupToAsync(string path, CancellationToken cancellationToken = default) => inner.BackupToAsync(path, cancellationToken);
+
+    public Task<IReadOnlyDictionary<string, long>> ScrubTenantAsync(string path, string tenantId, CancellationToken cancellationToken = default) =>
+        inner.ScrubTenantAsync(path, tenantId, cancellationToken);
 
     public async Task<RestoreCheck> RestoreFromAsync(string path, CancellationToken cancellationToken = default)
     {

@@ -2,6 +2,7 @@ using System.Data;
 using System.Diagnostics;
 using System.Globalization;
 using Microsoft.Data.Sqlite;
+using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
 using Npgsql;
 using SmartECoupon.Storage.EfCore.Tenancy;
@@ -13,9 +14,51 @@ namespace SmartECoupon.Storage.EfCore.Backup;
 /// writers go on; no stale WAL files travel with it). A restore copies the backup's pages into the live database with
 /// SQLite's online backup API, then runs <c>PRAGMA integrity_check</c>.
 /// </summary>
-internal sealed class SqliteDatabaseBackup(IOptions<EfCoreStorageOptions> options, SqliteWriteGate writeGate) : IDatabaseBackup
+internal sealed class SqliteDatabaseBackup(IOptions<EfCoreStorageOptions> options, SqliteWriteGate writeGate, TenantFootprint footprint) : IDatabaseBackup
 {
     public string FileExtension => "sqlite";
+
+    public async Task<IReadOnlyDictionary<string, long>> ScrubTenantAsync(string path, string tenantId, CancellationToken cancellationToken = default)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(tenantId);
+        // Worked on a copy that replaces the backup only when complete: a scrub cut short leaves the backup as it was.
+        var scratch = path + ".scrub";
+        File.Copy(path, scratch, overwrite: true);
+        try
+        {
+            IReadOnlyDictionary<string, long> rows;
+            var connection = new SqliteConnection(new SqliteConnectionStringBuilder { DataSource = scratch, Pooling = false }.ToString());
+            await using (connection.ConfigureAwait(false))
+            {
+                await connection.OpenAsync(cancellationToken).ConfigureAwait(false);
+                var transaction = (SqliteTransaction)await connection.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
+                await using (transaction.ConfigureAwait(false))
+                {
+                    foreach (var (table, column) in footprint.Tables)
+                    {
+                        var delete = connection.CreateCommand();
+                        await using (delete.ConfigureAwait(false))
+                        {
+                            delete.Transaction = transaction;
+                            delete.CommandText = $"DELETE FROM \"{table}\" WHERE \"{column}\" = $tenant";
+                            delete.Parameters.AddWithValue("$tenant", tenantId);
+                            await delete.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+                        }
+                    }
+                    await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
+                }
+                // Deleted rows stay in the file's free pages until it is rewritten: VACUUM rewrites it without them.
+                await ScalarAsync(connection, "VACUUM", cancellationToken).ConfigureAwait(false);
+                rows = await CountRowsAsync(connection, cancellationToken).ConfigureAwait(false);
+            }
+            File.Move(scratch, path, overwrite: true);
+            return rows;
+        }
+        finally
+        {
+            File.Delete(scratch);
+        }
+    }
 
     private string LiveConnectionString => new SqliteConnectionStringBuilder(options.Value.EffectiveConnectionString) { Pooling = false }.ToString();
 
@@ -101,13 +144,101 @@ internal sealed class SqliteDatabaseBackup(IOptions<EfCoreStorageOptions> option
 /// the owner, so the dump's session declares the cross-tenant scope that the policies admit. A restore runs
 /// <c>pg_restore --clean --single-transaction</c> (all or nothing), grants the request role again, and counts the rows.
 /// </summary>
-internal sealed class PostgreSqlDatabaseBackup(IOptions<EfCoreStorageOptions> options, PostgreSqlConnections connections) : IDatabaseBackup
+internal sealed class PostgreSqlDatabaseBackup(IOptions<EfCoreStorageOptions> options, PostgreSqlConnections connections, TenantFootprint footprint) : IDatabaseBackup
 {
     public string FileExtension => "dump";
 
-    public async Task<IReadOnlyDictionary<string, long>> BackupToAsync(string path, CancellationToken cancellationToken = default)
+    public Task<IReadOnlyDictionary<string, long>> BackupToAsync(string path, CancellationToken cancellationToken = default) =>
+        DumpAsync(options.Value.OwnerOrMainConnectionString, path, cancellationToken);
+
+    /// <summary>
+    /// A dump in custom format is compressed and cannot be edited in place: it is restored into a scratch database of its
+    /// own (the owner needs CREATEDB), the tenant's rows are deleted there, and the scratch database is dumped again over
+    /// the backup. The scratch database is dropped whatever happens.
+    /// </summary>
+    public async Task<IReadOnlyDictionary<string, long>> ScrubTenantAsync(string path, string tenantId, CancellationToken cancellationToken = default)
     {
-        var connection = new NpgsqlConnection(options.Value.OwnerOrMainConnectionString);
+        ArgumentException.ThrowIfNullOrEmpty(tenantId);
+        var owner = options.Value.OwnerOrMainConnectionString;
+        var scratchName = "smartecoupon_scrub_" + Guid.NewGuid().ToString("N")[..16];
+        var scratch = new NpgsqlConnectionStringBuilder(owner) { Database = scratchName, Pooling = false }.ToString();
+        var rewritten = path + ".scrub";
+        await ExecuteAsync(owner, $"CREATE DATABASE {scratchName}", cancellationToken).ConfigureAwait(false);
+        try
+        {
+            // With the grants (the dump's session reads as the platform role), without the owner (the scratch is ours).
+            await RunAsync("pg_restore", ["--no-owner", "--single-transaction", "--exit-on-error", path], cancellationToken, scratch).ConfigureAwait(false);
+            var connection = new NpgsqlConnection(scratch);
+            await using (connection.ConfigureAwait(false))
+            {
+                await connection.OpenAsync(cancellationToken).ConfigureAwait(false);
+                var transaction = await connection.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
+                await using (transaction.ConfigureAwait(false))
+                {
+                    // The owner of the scratch copy lifts FORCE for the deletes, in this transaction only, and puts it back.
+                    var tables = footprint.Tables.Select(t => PostgreSqlSessionInterceptor.QuoteIdentifier(t.Table)).Distinct().ToList();
+                    foreach (var table in tables)
+                    {
+                        await ScalarAsync(connection, $"ALTER TABLE {table} NO FORCE ROW LEVEL SECURITY", cancellationToken).ConfigureAwait(false);
+                    }
+                    foreach (var (table, column) in footprint.Tables)
+                    {
+                        var delete = new NpgsqlCommand($"DELETE FROM {PostgreSqlSessionInterceptor.QuoteIdentifier(table)} WHERE {PostgreSqlSessionInterceptor.QuoteIdentifier(column)} = @tenant", connection, transaction);
+                        await using (delete.ConfigureAwait(false))
+                        {
+                            delete.Parameters.AddWithValue("tenant", tenantId);
+                            await delete.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+                        }
+                    }
+                    foreach (var table in tables)
+                    {
+                        await ScalarAsync(connection, $"ALTER TABLE {table} FORCE ROW LEVEL SECURITY", cancellationToken).ConfigureAwait(false);
+                    }
+                    await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
+                }
+            }
+            var rows = await DumpAsync(scratch, rewritten, cancellationToken).ConfigureAwait(false);
+            File.Move(rewritten, path, overwrite: true);
+            return rows;
+        }
+        finally
+        {
+            File.Delete(rewritten);
+            await DropAsync(owner, scratchName).ConfigureAwait(false);
+        }
+    }
+
+    // Our own sessions on the scratch database are closed; an autovacuum worker may have started on it after the restore,
+    // which DROP DATABASE stops by itself (waiting up to 5 s), where FORCE would need the right to signal it.
+    private static async Task DropAsync(string owner, string database)
+    {
+        for (var attempt = 1; ; attempt++)
+        {
+            try
+            {
+                await ExecuteAsync(owner, $"DROP DATABASE IF EXISTS {database}", CancellationToken.None).ConfigureAwait(false);
+                return;
+            }
+            catch (PostgresException ex) when (ex.SqlState == PostgresErrorCodes.ObjectInUse && attempt < 5)
+            {
+                await Task.Delay(TimeSpan.FromSeconds(1)).ConfigureAwait(false);
+            }
+        }
+    }
+
+    private static async Task ExecuteAsync(string connectionString, string sql, CancellationToken cancellationToken)
+    {
+        var connection = new NpgsqlConnection(new NpgsqlConnectionStringBuilder(connectionString) { Pooling = false }.ToString());
+        await using (connection.ConfigureAwait(false))
+        {
+            await connection.OpenAsync(cancellationToken).ConfigureAwait(false);
+            await ScalarAsync(connection, sql, cancellationToken).ConfigureAwait(false);
+        }
+    }
+
+    private async Task<IReadOnlyDictionary<string, long>> DumpAsync(string connectionString, string path, CancellationToken cancellationToken)
+    {
+        var connection = new NpgsqlConnection(connectionString);
         await using (connection.ConfigureAwait(false))
         {
             await connection.OpenAsync(cancellationToken).ConfigureAwait(false);
@@ -118,7 +249,7 @@ internal sealed class PostgreSqlDatabaseBackup(IOptions<EfCoreStorageOptions> op
                 await ScalarAsync(connection, $"SELECT set_config('role', '{RowLevelSecurity.PlatformRole}', true)", cancellationToken).ConfigureAwait(false);
                 var snapshot = (string)(await ScalarAsync(connection, "SELECT pg_export_snapshot()", cancellationToken).ConfigureAwait(false))!;
                 var rows = await CountRowsAsync(connection, cancellationToken).ConfigureAwait(false);
-                await RunAsync("pg_dump", ["--format=custom", $"--snapshot={snapshot}", "--enable-row-security", $"--role={RowLevelSecurity.PlatformRole}", $"--file={path}"], cancellationToken).ConfigureAwait(false);
+                await RunAsync("pg_dump", ["--format=custom", $"--snapshot={snapshot}", "--enable-row-security", $"--role={RowLevelSecurity.PlatformRole}", $"--file={path}"], cancellationToken, connectionString).ConfigureAwait(false);
                 await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
                 return rows;
             }
@@ -154,9 +285,9 @@ internal sealed class PostgreSqlDatabaseBackup(IOptions<EfCoreStorageOptions> op
         }
     }
 
-    private async Task<string> RunAsync(string tool, IEnumerable<string> arguments, CancellationToken cancellationToken)
+    private async Task<string> RunAsync(string tool, IEnumerable<string> arguments, CancellationToken cancellationToken, string? connectionString = null)
     {
-        var connection = new NpgsqlConnectionStringBuilder(options.Value.OwnerOrMainConnectionString);
+        var connection = new NpgsqlConnectionStringBuilder(connectionString ?? options.Value.OwnerOrMainConnectionString);
         var start = new ProcessStartInfo(PostgreSqlTools.Find(tool, options.Value.PostgreSqlBinFolder))
         {
             RedirectStandardError = true,
@@ -238,5 +369,37 @@ internal static class PostgreSqlTools
                 .FirstOrDefault()
             : null;
         return installed ?? tool;
+    }
+}
+
+/// <summary>
+/// Where a tenant's rows are, from the entity model: every table with a tenant column (children before the tables they
+/// reference), the directory's entries, the purge record, and last the tenant's own row.
+/// </summary>
+internal sealed class TenantFootprint(SmartECouponDbContextFactory factory)
+{
+    private IReadOnlyList<(string Table, string Column)>? _tables;
+
+    public IReadOnlyList<(string Table, string Column)> Tables => _tables ??= Build();
+
+    private List<(string Table, string Column)> Build()
+    {
+        var db = factory.ForPlatform();
+        using (db)
+        {
+            var model = db.Model;
+            (string, string) Of(Type row, string property)
+            {
+                var entity = model.FindEntityType(row)!;
+                return (entity.GetTableName()!, entity.FindProperty(property)!.GetColumnName());
+            }
+            var tables = Repositories.EfTenantPurgeRepository.TablesChildrenFirst(model)
+                .Select(e => Of(e.ClrType, nameof(Rows.ITenantRow.TenantId)))
+                .ToList();
+            tables.Add(Of(typeof(Rows.DirectoryRow), nameof(Rows.DirectoryRow.OwnerTenantId)));
+            tables.Add(Of(typeof(Rows.PurgeRecordRow), nameof(Rows.PurgeRecordRow.PurgedTenantId)));
+            tables.Add(Of(typeof(Rows.TenantRow), nameof(Rows.TenantRow.TenantId)));
+            return tables;
+        }
     }
 }

@@ -88,7 +88,7 @@ internal sealed class EfTenantPurgeRepository(SmartECouponDbContextFactory facto
         return (await FindAsync(tenantId, cancellationToken).ConfigureAwait(false))!;
     }
 
-    public async Task<PurgeRecord> CompleteAsync(string tenantId, DateTimeOffset purgedAt, DateOnly backupsClearBy, CancellationToken cancellationToken = default)
+    public async Task<PurgeRecord> CompleteAsync(string tenantId, DateTimeOffset purgedAt, DateOnly backupsClearBy, DateTimeOffset backupsScrubbedAt, CancellationToken cancellationToken = default)
     {
         var purged = RowMapping.Text(TenantStatus.Purged);
         var db = Factory.ForTenant();
@@ -105,7 +105,7 @@ internal sealed class EfTenantPurgeRepository(SmartECouponDbContextFactory facto
                 .SetProperty(t => t.StoreCount, 0)
                 .SetProperty(t => t.PublishedCouponCount, 0), cancellationToken).ConfigureAwait(false);
         await db.PurgeRecords.Where(p => p.PurgedTenantId == tenantId)
-            .ExecuteUpdateAsync(s => s.SetProperty(p => p.PurgedAt, purgedAt).SetProperty(p => p.BackupsClearBy, backupsClearBy), cancellationToken).ConfigureAwait(false);
+            .ExecuteUpdateAsync(s => s.SetProperty(p => p.PurgedAt, purgedAt).SetProperty(p => p.BackupsClearBy, backupsClearBy).SetProperty(p => p.BackupsScrubbedAt, backupsScrubbedAt), cancellationToken).ConfigureAwait(false);
         await tx.CommitAsync(cancellationToken).ConfigureAwait(false);
         return (await FindAsync(tenantId, cancellationToken).ConfigureAwait(false))!;
     }
@@ -124,6 +124,7 @@ internal sealed class EfTenantPurgeRepository(SmartECouponDbContextFactory facto
             PurgedAt = row.PurgedAt,
             DeletedRows = JsonSerializer.Deserialize<Dictionary<string, long>>(row.DeletedRows, Json) ?? [],
             BackupsClearBy = row.BackupsClearBy,
+            BackupsScrubbedAt = row.BackupsScrubbedAt,
         };
     }
 

@@ -191,6 +191,7 @@ internal sealed class PurgeRecordRow
     public DateTimeOffset? PurgedAt { get; set; }
     public string DeletedRows { get; set; } = "{}";
     public DateOnly? BackupsClearBy { get; set; }
+    public DateTimeOffset? BackupsScrubbedAt { get; set; }
 }
 
 /// <summary>A lease on a platform job, so that one instance among those sharing the database runs it.</summary>

@@ -785,6 +785,10 @@ namespace SmartECoupon.Storage.EfCore.Migrations.PostgreSql
                         .HasColumnType("date")
                         .HasColumnName("backups_clear_by");
 
+                    b.Property<DateTimeOffset?>("BackupsScrubbedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("backups_scrubbed_at");
+
                     b.Property<DateOnly?>("CancelledOn")
                         .HasColumnType("date")
                         .HasColumnName("cancelled_on");

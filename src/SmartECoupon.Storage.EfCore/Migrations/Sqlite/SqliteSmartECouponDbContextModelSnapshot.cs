@@ -779,6 +779,10 @@ namespace SmartECoupon.Storage.EfCore.Migrations.Sqlite
                         .HasColumnType("TEXT")
                         .HasColumnName("backups_clear_by");
 
+                    b.Property<long?>("BackupsScrubbedAt")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("backups_scrubbed_at");
+
                     b.Property<DateOnly?>("CancelledOn")
                         .HasColumnType("TEXT")
                         .HasColumnName("cancelled_on");
