@@ -380,6 +380,40 @@ public abstract class BackupConformance(IStorageHarness harness) : ConformanceTe
     }
 
     [SkippableFact]
+    public async Task A_backup_that_fails_half_way_leaves_no_partial_file()
+    {
+        // A real failure: the backups folder on a 16 KiB tmpfs, which the backup fills (Linux, as root: CI runs so).
+        if (!OperatingSystem.IsLinux() || Environment.UserName != "root")
+        {
+            throw new SkipException("Needs root on Linux to mount a small tmpfs.");
+        }
+        var full = Path.Combine(Harness.WorkFolder, "full-disk");
+        Directory.CreateDirectory(full);
+        await RunAsync("mount", "-t", "tmpfs", "-o", "size=16k", "tmpfs", full);
+        var settings = Get<Microsoft.Extensions.Options.IOptionsMonitor<SmartECouponOptions>>().CurrentValue.Backups;
+        var folder = settings.Folder;
+        try
+        {
+            await NewTenantAsync();
+            settings.Folder = full;
+            await Assert.ThrowsAnyAsync<Exception>(() => Get<BackupService>().CreateAsync());
+            Assert.Empty(Directory.EnumerateFileSystemEntries(full));
+        }
+        finally
+        {
+            settings.Folder = folder;
+            await RunAsync("umount", full);
+        }
+    }
+
+    private static async Task RunAsync(string tool, params string[] arguments)
+    {
+        using var process = System.Diagnostics.Process.Start(new System.Diagnostics.ProcessStartInfo(tool, arguments) { RedirectStandardError = true })!;
+        await process.WaitForExitAsync();
+        Assert.True(process.ExitCode == 0, $"{tool}: {await process.StandardError.ReadToEndAsync()}");
+    }
+
+    [SkippableFact]
     public async Task Backups_are_readable_by_the_service_account_only()
     {
         if (OperatingSystem.IsWindows())
