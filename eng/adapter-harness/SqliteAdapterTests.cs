@@ -71,6 +71,38 @@ public sealed class SqliteAdapterHarness : IStorageHarness, IAsyncLifetime
         return (long)(await command.ExecuteScalarAsync())!;
     }
 
+    /// <summary>Every row of a backup file (a SQLite file for this adapter), one line per row.</summary>
+    public async Task<IReadOnlyList<string>> ReadBackupRowsAsync(string path)
+    {
+        await using var connection = new SqliteConnection(new SqliteConnectionStringBuilder { DataSource = path, Mode = SqliteOpenMode.ReadOnly, Pooling = false }.ToString());
+        await connection.OpenAsync();
+        var tables = new List<string>();
+        await using (var list = new SqliteCommand("SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' ORDER BY name", connection))
+        await using (var reader = await list.ExecuteReaderAsync())
+        {
+            while (await reader.ReadAsync())
+            {
+                tables.Add(reader.GetString(0));
+            }
+        }
+        var rows = new List<string>();
+        foreach (var table in tables)
+        {
+            await using var select = new SqliteCommand($"SELECT * FROM \"{table}\"", connection);
+            await using var reader = await select.ExecuteReaderAsync();
+            while (await reader.ReadAsync())
+            {
+                rows.Add(table + "|" + string.Join("|", Enumerable.Range(0, reader.FieldCount).Select(i => reader.GetValue(i) switch
+                {
+                    byte[] bytes => Convert.ToHexString(bytes),
+                    DBNull => "∅",
+                    var value => Convert.ToString(value, System.Globalization.CultureInfo.InvariantCulture),
+                })));
+            }
+        }
+        return rows;
+    }
+
     public async Task<IReadOnlyList<string>> FindTenantTracesAsync(string tenantId)
     {
         await using var connection = await OpenAsync();
