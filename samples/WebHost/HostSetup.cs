@@ -116,8 +116,7 @@ internal static class HostSetup
             limiter.OnRejected = (context, _) =>
             {
                 // Back-pressure answers say when to come back, as the contract asks of every 429.
-                var wait = context.Lease.TryGetMetadata(System.Threading.RateLimiting.MetadataName.RetryAfter, out var retryAfter) ? retryAfter : TimeSpan.FromMinutes(1);
-                context.HttpContext.Response.Headers.RetryAfter = Math.Max(1, (int)Math.Ceiling(wait.TotalSeconds)).ToString(System.Globalization.CultureInfo.InvariantCulture);
+                ApiProblem.SetRetryAfter(context.HttpContext, ClientThrottle.RetryAfter(context.Lease));
                 return ValueTask.CompletedTask;
             };
             limiter.AddPolicy(PagesRateLimit, context => System.Threading.RateLimiting.RateLimitPartition.GetFixedWindowLimiter(

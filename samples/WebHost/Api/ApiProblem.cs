@@ -121,7 +121,7 @@ internal static class ApiProblem
     }
 
     /// <summary><c>Retry-After</c> in whole seconds, at least one.</summary>
-    private static void SetRetryAfter(HttpContext context, TimeSpan wait) =>
+    public static void SetRetryAfter(HttpContext context, TimeSpan wait) =>
         context.Response.Headers[HeaderNames.RetryAfter] = Math.Max(1, (int)Math.Ceiling(wait.TotalSeconds)).ToString(CultureInfo.InvariantCulture);
 
     private static Dictionary<string, object?> FieldError(ValidationError error, CultureInfo culture)

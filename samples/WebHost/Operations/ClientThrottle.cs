@@ -55,7 +55,7 @@ internal sealed class ClientThrottle : IDisposable
     public TimeSpan? AuthenticationPause(HttpContext context) => Pause(_failedAuthentications, ClientOf(context));
 
     /// <summary>Counts a key that failed.</summary>
-    public void AuthenticationFailed(HttpContext context) => Count(_failedAuthentications, ClientOf(context));
+    public void AuthenticationFailed(HttpContext context) => _ = Take(_failedAuthentications, ClientOf(context));
 
     /// <summary>Counts a ticket minted for a new visitor of <paramref name="couponId"/>; returns the wait when over the limit.</summary>
     public TimeSpan? TicketMinted(HttpContext context, string couponId) =>
@@ -65,7 +65,7 @@ internal sealed class ClientThrottle : IDisposable
     public TimeSpan? SignInPause(HttpContext context, string memberId) => Pause(_signInFailures, memberId + "|" + ClientOf(context));
 
     /// <summary>Counts a failed sign-in as <paramref name="memberId"/> from this client.</summary>
-    public void SignInFailed(HttpContext context, string memberId) => Count(_signInFailures, memberId + "|" + ClientOf(context));
+    public void SignInFailed(HttpContext context, string memberId) => _ = Take(_signInFailures, memberId + "|" + ClientOf(context));
 
     public void Dispose()
     {
@@ -81,17 +81,13 @@ internal sealed class ClientThrottle : IDisposable
         return lease.IsAcquired ? null : RetryAfter(lease);
     }
 
-    private static void Count(PartitionedRateLimiter<string> limiter, string key)
-    {
-        using var lease = limiter.AttemptAcquire(key);
-    }
-
     private static TimeSpan? Take(PartitionedRateLimiter<string> limiter, string key)
     {
         using var lease = limiter.AttemptAcquire(key);
         return lease.IsAcquired ? null : RetryAfter(lease);
     }
 
-    private static TimeSpan RetryAfter(RateLimitLease lease) =>
+    /// <summary>The wait a refused lease names, or a minute when it names none.</summary>
+    public static TimeSpan RetryAfter(RateLimitLease lease) =>
         lease.TryGetMetadata(MetadataName.RetryAfter, out var wait) && wait > TimeSpan.Zero ? wait : TimeSpan.FromMinutes(1);
 }

@@ -38,7 +38,7 @@ internal sealed class DistributePageModel(CouponService coupons, TicketService t
         {
             Busy = true;
             Response.StatusCode = StatusCodes.Status429TooManyRequests;
-            Response.Headers.RetryAfter = Math.Max(1, (int)Math.Ceiling(wait.TotalSeconds)).ToString(System.Globalization.CultureInfo.InvariantCulture);
+            Api.ApiProblem.SetRetryAfter(HttpContext, wait);
             return Page();
         }
         var issued = await tickets.IssueAsync(couponId, "v-" + Visitor(), Actor.Page, HttpContext.RequestAborted);

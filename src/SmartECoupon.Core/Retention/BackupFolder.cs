@@ -119,29 +119,30 @@ internal sealed class BackupFolder([FromKeyedServices(TenancyCaches.Key)] IDatab
     /// Removes <paramref name="tenantId"/> from the backup of <paramref name="manifest"/>: the file rewritten without the
     /// tenant's rows, its size, checksum and row counts in a new manifest. A backup rotated away meanwhile is skipped. A
     /// damaged backup (its checksum is not its manifest's) can be neither restored nor rewritten, and may hold the tenant:
-    /// it is removed.
+    /// it is removed. Returns the new manifest, or <see langword="null"/> when there was no backup left to rewrite.
     /// </summary>
-    public async Task<bool> ScrubAsync(BackupManifest manifest, string tenantId, CancellationToken cancellationToken)
+    public async Task<BackupManifest?> ScrubAsync(BackupManifest manifest, string tenantId, CancellationToken cancellationToken)
     {
         var path = PathOf(manifest);
         if (!File.Exists(path))
         {
-            return false;
+            return null;
         }
         if (!string.Equals(await Sha256Async(path, cancellationToken).ConfigureAwait(false), manifest.Sha256, StringComparison.Ordinal))
         {
             File.Delete(path);
             File.Delete(ManifestPathOf(manifest.Id));
-            return false;
+            return null;
         }
         var rows = await database.ScrubTenantAsync(path, tenantId, cancellationToken).ConfigureAwait(false);
         OwnerOnly(path);
-        await WriteManifestAsync(manifest with
+        var scrubbed = manifest with
         {
             SizeBytes = new FileInfo(path).Length,
             Sha256 = await Sha256Async(path, cancellationToken).ConfigureAwait(false),
             RowCounts = rows,
-        }, cancellationToken).ConfigureAwait(false);
-        return true;
+        };
+        await WriteManifestAsync(scrubbed, cancellationToken).ConfigureAwait(false);
+        return scrubbed;
     }
 }

@@ -208,12 +208,11 @@ public sealed class BackupService([FromKeyedServices(TenancyCaches.Key)] IDataba
     private async Task<BackupManifest> ScrubPurgedDuringAsync(BackupManifest manifest, CancellationToken cancellationToken)
     {
         var latest = (await ledger.ReadAsync(cancellationToken).ConfigureAwait(false)).GroupBy(r => r.TenantId).Select(g => g.Last());
-        var scrubbed = false;
         foreach (var purge in latest.Where(p => p.BackupsScrubbedAt is not { } at || at >= manifest.CreatedAt))
         {
-            scrubbed |= await _folder.ScrubAsync(manifest, purge.TenantId, cancellationToken).ConfigureAwait(false);
+            manifest = await _folder.ScrubAsync(manifest, purge.TenantId, cancellationToken).ConfigureAwait(false) ?? manifest;
         }
-        return scrubbed ? (await _folder.ListAsync(cancellationToken).ConfigureAwait(false)).First(m => m.Id == manifest.Id) : manifest;
+        return manifest;
     }
 
     /// <summary>The backups kept, newest first.</summary>
